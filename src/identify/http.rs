@@ -1,0 +1,124 @@
+//! HTTP errors as people copy them: browser error pages (Chrome, Apache,
+//! nginx, IIS, Cloudflare), curl output, and web server log lines.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// An HTTP error found on one logical line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpHit {
+    pub code: u16,
+    /// The index of the logical line.
+    pub line: usize,
+    /// How sure the match is: a status line beats a phrase.
+    pub strength: u8,
+}
+
+static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
+    [
+        // Status lines: "HTTP/1.1 503 Service Unavailable", "HTTP/2 403".
+        (r"(?i)\bhttp/[0-9](?:\.[0-9])?\s+([1-5][0-9]{2})\b", 9),
+        // Chrome: "HTTP ERROR 500", Polish "BŁĄD HTTP 500"; IIS: "HTTP Error 404.0".
+        (r"(?i)\b(?:http\s+error|b[łl][ąa]d\s+http|http\s+b[łl][ąa]d)\s*([1-5][0-9]{2})\b", 9),
+        // curl -f: "The requested URL returned error: 403".
+        (r"(?i)returned error:?\s*([1-5][0-9]{2})\b", 9),
+        // Access logs: "GET /x HTTP/1.1" 404 1234.
+        (r#"(?i)"[A-Z]+ \S+ HTTP/[0-9.]+"\s+([1-5][0-9]{2})\b"#, 8),
+        // Cloudflare "Error 522", "Error code 521"; "Błąd 404", "kod błędu 500", "status 503".
+        (r"(?i)\b(?:error(?:\s+code)?|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)\s*:?\s*([45][0-9]{2})\b", 6),
+    ]
+    .into_iter()
+    .map(|(p, s)| (Regex::new(p).expect("valid regex"), s))
+    .collect()
+});
+
+/// "403 Forbidden" and friends: a code followed by its own reason phrase.
+static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([45][0-9]{2})\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected)\b")
+        .expect("valid regex")
+});
+
+/// Wording that names an HTTP status without the number.
+const PHRASES: &[(&str, u16)] = &[
+    ("internal server error", 500),
+    ("there has been a critical error on this website", 500),
+    ("error establishing a database connection", 500),
+    ("php fatal error", 500),
+    ("allowed memory size of", 500),
+    ("bad gateway", 502),
+    ("upstream prematurely closed connection", 502),
+    ("while connecting to upstream", 502),
+    ("no live upstreams", 502),
+    ("service temporarily unavailable", 503),
+    ("briefly unavailable for scheduled maintenance", 503),
+    ("gateway time-out", 504),
+    ("gateway timeout", 504),
+    ("upstream timed out", 504),
+    ("you don't have permission to access", 403),
+    ("you do not have permission to access", 403),
+    ("access forbidden", 403),
+    ("the requested url was not found on this server", 404),
+    ("page not found", 404),
+    ("authorization required", 401),
+    ("invalid security token", 401),
+    ("security token is missing", 401),
+    ("token bezpieczeństwa", 401),
+    ("resource limit is reached", 508),
+];
+
+/// Finds HTTP errors (4xx and 5xx) in logical lines.
+pub fn find(lines: &[String]) -> Vec<HttpHit> {
+    let mut hits = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let mut best: Option<HttpHit> = None;
+        let mut consider = |code: u16, strength: u8| {
+            if (400..=599).contains(&code) && best.as_ref().is_none_or(|b| strength > b.strength) {
+                best = Some(HttpHit { code, line: i, strength });
+            }
+        };
+        for (re, strength) in WITH_CODE.iter() {
+            if let Some(c) = re.captures(line) {
+                consider(c[1].parse().unwrap_or(0), *strength);
+            }
+        }
+        if let Some(c) = CODE_NAME.captures(line) {
+            consider(c[1].parse().unwrap_or(0), 8);
+        }
+        let lower = line.to_lowercase();
+        for (phrase, code) in PHRASES {
+            if lower.contains(phrase) {
+                consider(*code, 4);
+            }
+        }
+        hits.extend(best);
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<u16> {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        find(&lines).iter().map(|h| h.code).collect()
+    }
+
+    #[test]
+    fn common_forms() {
+        assert_eq!(codes("HTTP/2 403"), [403]);
+        assert_eq!(codes("HTTP ERROR 500"), [500]);
+        assert_eq!(codes("BŁĄD HTTP 500"), [500]);
+        assert_eq!(codes("502 Bad Gateway"), [502]);
+        assert_eq!(codes("curl: (22) The requested URL returned error: 404"), [404]);
+        assert_eq!(codes(r#"203.0.113.5 - - [28/Nov/2026:10:00:00 +0100] "GET /wp-admin/ HTTP/1.1" 503 512 "-" "curl""#), [503]);
+        assert_eq!(codes("Error 522"), [522]);
+        assert_eq!(codes("Internal Server Error"), [500]);
+        assert_eq!(codes("HTTP/1.1 200 OK"), Vec::<u16>::new());
+        assert_eq!(codes("Nothing to see"), Vec::<u16>::new());
+    }
+}

@@ -1,0 +1,525 @@
+//! The classifier: names the error in a pasted bounce or error page.
+//!
+//! Pure Rust with no web types, so the CLI, the API, the result page and the
+//! benchmarks all call the same thing. [`Classifier::new`] compiles every
+//! matcher once; [`Classifier::classify`] is then a pass over the text.
+//!
+//! The pipeline, one module a step:
+//!
+//! | step | module |
+//! |---|---|
+//! | line ends, mbox splitting, `>` quotes, the returned original, wrapped lines | [`text`] |
+//! | MIME (`mail-parser`) and RFC 3464 delivery-status fields | [`message`] |
+//! | reply codes and enhanced status codes in text | [`smtp`] |
+//! | which lines state the failure, and for which recipient | [`scan`] |
+//! | bounce reasons under Sisimai's names, from `reasons.toml` | [`reason`] |
+//! | remote server, blocked address, blocklist, SMTP stage | [`facts`] |
+//! | HTTP errors from browsers, curl and logs | [`http`] |
+//! | the articles' own recognition rules | [`rules`] |
+//! | one-sentence explanations of every code | [`tables`] |
+
+mod facts;
+mod http;
+mod message;
+mod reason;
+mod rules;
+mod scan;
+mod smtp;
+pub mod tables;
+mod text;
+
+pub use facts::{Blocklist, blocklist_named};
+
+use serde::{Deserialize, Serialize};
+
+/// Every bounce reason the classifier can give, under Sisimai's names.
+pub const REASONS: &[&str] = &[
+    "authfailure",
+    "badreputation",
+    "blocked",
+    "contenterror",
+    "exceedlimit",
+    "expired",
+    "failedstarttls",
+    "filtered",
+    "hasmoved",
+    "hostunknown",
+    "mailboxfull",
+    "mailererror",
+    "mesgtoobig",
+    "networkerror",
+    "norelaying",
+    "notaccept",
+    "notcompliantrfc",
+    "onhold",
+    "policyviolation",
+    "ratelimited",
+    "rejected",
+    "requireptr",
+    "securityerror",
+    "spamdetected",
+    "speeding",
+    "suspend",
+    "syntaxerror",
+    "systemerror",
+    "systemfull",
+    "toomanyconn",
+    "undefined",
+    "userunknown",
+    "virusdetected",
+];
+
+/// Who has to act on an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Actor {
+    /// The person who sent the mail.
+    Sender,
+    /// The recipient or their mail administrator.
+    RecipientAdmin,
+    /// The hosting provider running the sending server (us).
+    Provider,
+    /// The owner or administrator of the website.
+    SiteOwner,
+    /// The visitor, in their browser.
+    Visitor,
+    /// Nobody: the failure is temporary and retried automatically.
+    Nobody,
+}
+
+/// What kind of error a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Smtp,
+    Http,
+}
+
+/// How an article says its error is recognised (its `[identify]` table).
+#[derive(Clone, Debug)]
+pub struct ArticleRule {
+    pub slug: String,
+    /// Mail articles match bounces, web articles match HTTP errors.
+    pub kind: Kind,
+    pub phrases: Vec<String>,
+    pub statuses: Vec<String>,
+    pub http: Vec<u16>,
+    pub reasons: Vec<String>,
+    pub section: Option<String>,
+    pub actor: Actor,
+}
+
+/// The article a finding leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ArticleMatch {
+    pub slug: String,
+    /// The id of the section to open, when the rule names one.
+    pub section: Option<String>,
+}
+
+/// Facts pulled out of the text; only those found are set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocklist: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_command: Option<String>,
+}
+
+/// One error found in the text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The SMTP reply code or the HTTP status.
+    pub code: Option<u16>,
+    /// The RFC 3463 enhanced status code as written; always `None` for HTTP.
+    pub status: Option<String>,
+    /// The bounce reason under Sisimai's names; always `None` for HTTP.
+    pub reason: Option<&'static str>,
+    pub article: Option<ArticleMatch>,
+    pub actor: Actor,
+    /// The lines that gave the answer, unwrapped.
+    pub excerpt: String,
+    pub facts: Facts,
+}
+
+/// The compiled classifier.
+pub struct Classifier {
+    rules: rules::Rules,
+    reasons: reason::Reasons,
+}
+
+impl Classifier {
+    /// Compiles the classifier with the articles' recognition rules.
+    pub fn new(rules: &[ArticleRule]) -> Classifier {
+        tables::load();
+        Classifier {
+            rules: rules::Rules::new(rules),
+            reasons: reason::Reasons::new(),
+        }
+    }
+
+    /// Finds every error in a text, best first.
+    ///
+    /// The text may be a raw message (or an mbox of several), a forwarded
+    /// or quoted bounce, a few lines of one, a log line, a bare code, or the
+    /// text of an error page. Anything else gives no findings.
+    pub fn classify(&self, input: &[u8]) -> Vec<Finding> {
+        let input = text::normalize_newlines(input);
+        let mut findings = Vec::new();
+        for raw in text::split_mbox(&input) {
+            let lossy = String::from_utf8_lossy(raw);
+            let unquoted = text::unquote(&lossy);
+            if message::looks_like_message(&unquoted) {
+                // Parse the bytes themselves when nothing was unquoted, so
+                // that mail-parser can decode 8-bit charsets.
+                let bytes = match &unquoted {
+                    std::borrow::Cow::Borrowed(_) => raw,
+                    std::borrow::Cow::Owned(s) => s.as_bytes(),
+                };
+                if let Some(mail) = message::parse(bytes) {
+                    self.from_mail(&mail, &mut findings);
+                    continue;
+                }
+            }
+            self.from_paste(&unquoted, &mut findings);
+        }
+        dedupe(&mut findings);
+        findings
+    }
+
+    /// Findings from a raw bounce: its DSN records, else its text.
+    fn from_mail(&self, mail: &message::Mail, out: &mut Vec<Finding>) {
+        let mut skip: Vec<String> = mail.to.iter().map(|a| a.to_lowercase()).collect();
+        skip.extend(mail.from.iter().map(|a| a.to_lowercase()));
+        skip.extend(mail.original_from.iter().map(|a| a.to_lowercase()));
+        let scan = scan::Scan::new(&mail.text, &skip, false);
+        let failed: Vec<&message::DsnRecord> = mail.dsn.iter().filter(|r| is_failure(r)).collect();
+        if !failed.is_empty() {
+            for record in failed {
+                let recipient = record.recipient().map(str::to_string);
+                let statement = recipient.as_deref().and_then(|r| scan.statement_for(r));
+                out.push(self.from_record(record, statement, &scan));
+            }
+            return;
+        }
+        let mut recipients = scan.recipients();
+        if recipients.is_empty() {
+            recipients = mail.failed_recipients.clone();
+        }
+        if recipients.is_empty() && scan.has_statements() {
+            recipients = scan.addresses_in_statements();
+        }
+        if recipients.is_empty() && scan.has_statements() && mail.original_to.len() == 1 {
+            recipients = mail.original_to.clone();
+        }
+        if scan.has_statements() {
+            self.from_scan(&scan, &recipients, mail.to.first(), out);
+        } else {
+            self.codeless(mail, &scan, recipients, out);
+        }
+    }
+
+    /// Findings from a report that states the failure in words only
+    /// ("mailbox is full: retry timeout exceeded"), as some mail systems do.
+    ///
+    /// A recipient the report names needs the wording after its name; one
+    /// taken from the returned message needs the report to present itself
+    /// as a bounce.
+    fn codeless(&self, mail: &message::Mail, scan: &scan::Scan, mut recipients: Vec<String>, out: &mut Vec<Finding>) {
+        let named = !recipients.is_empty();
+        if !named {
+            if !mail.looks_like_bounce() {
+                return;
+            }
+            recipients = mail.original_to.clone();
+        }
+        for r in &recipients {
+            let line = scan
+                .phrase_line_for(r, &self.rules, &self.reasons)
+                .or_else(|| scan.failure_line_for(r))
+                .or_else(|| (!scan.names_recipients()).then(|| scan.first_sentence()).flatten());
+            let Some(line) = line else { continue };
+            let text = scan.line_text(line);
+            let mut f = self.finding(Evidence {
+                diagnostic: &text,
+                block: scan.block_of(line),
+                recipient: Some(r),
+                ..Evidence::default()
+            });
+            f.facts.sender = mail.to.first().cloned();
+            out.push(f);
+        }
+    }
+
+    /// Findings from text that is not a raw message.
+    fn from_paste(&self, text: &str, out: &mut Vec<Finding>) {
+        let scan = scan::Scan::new(text, &[], true);
+        if scan.has_statements() {
+            let recipients = scan.recipients();
+            self.from_scan(&scan, &recipients, None, out);
+            if !out.is_empty() {
+                return;
+            }
+        }
+        self.from_http(&scan, out);
+        if out.is_empty() {
+            // Mail wording with no code at all ("Relay access denied").
+            for line in scan.phrase_lines(&self.rules, &self.reasons) {
+                let text = scan.line_text(line);
+                out.push(self.finding(Evidence {
+                    diagnostic: &text,
+                    block: scan.block_of(line),
+                    ..Evidence::default()
+                }));
+            }
+        }
+    }
+
+    fn from_scan(&self, scan: &scan::Scan, recipients: &[String], sender: Option<&String>, out: &mut Vec<Finding>) {
+        if recipients.is_empty() {
+            for s in scan.best_statements() {
+                let mut f = self.finding(Evidence {
+                    diagnostic: &s.text,
+                    block: scan.block_of(s.line),
+                    ..Evidence::default()
+                });
+                f.facts.sender = sender.cloned();
+                out.push(f);
+            }
+            return;
+        }
+        for r in recipients {
+            let Some(s) = scan.statement_for(r) else { continue };
+            let mut f = self.finding(Evidence {
+                diagnostic: &s.text,
+                block: scan.block_of(s.line),
+                recipient: Some(r),
+                ..Evidence::default()
+            });
+            f.facts.sender = sender.cloned();
+            out.push(f);
+        }
+    }
+
+    fn from_record(&self, record: &message::DsnRecord, statement: Option<&scan::Statement>, scan: &scan::Scan) -> Finding {
+        let diagnostic = record.diagnostic.as_deref().unwrap_or("");
+        let informative = smtp::find_reply(diagnostic).is_some() || smtp::find_status(diagnostic).is_some() || diagnostic.len() > 20;
+        // Sendmail keeps only the first line of a multi-line reply in the
+        // DSN; the transcript has all of it.
+        let richer = statement.filter(|s| {
+            let head: String = diagnostic.chars().take(40).collect();
+            s.text.len() > diagnostic.len() + 8 && !head.is_empty() && s.text.contains(&head)
+        });
+        // A DSN that says nothing but a status, next to a report that says
+        // in words what happened to this recipient.
+        let worded = (!informative && statement.is_none())
+            .then(|| record.recipient().and_then(|r| scan.phrase_line_for(r, &self.rules, &self.reasons)))
+            .flatten();
+        let (text, block) = match (informative, statement) {
+            _ if worded.is_some() => {
+                let line = worded.expect("checked");
+                (scan.line_text(line), scan.block_of(line))
+            }
+            (_, Some(s)) if richer.is_some() => (s.text.trim_start_matches("<<< ").to_string(), scan.block_of(s.line)),
+            (false, Some(s)) => (s.text.clone(), scan.block_of(s.line)),
+            _ if diagnostic.is_empty() => (record.fields.join("\n"), String::new()),
+            _ => (diagnostic.to_string(), statement.map(|s| scan.block_of(s.line)).unwrap_or_default()),
+        };
+        self.finding(Evidence {
+            diagnostic: &text,
+            block,
+            recipient: record.recipient(),
+            dsn_status: record.status.as_deref(),
+            action: record.action.as_deref(),
+            diagnostic_type: record.diagnostic_type.as_deref(),
+            remote_mta: record.remote_mta.as_deref(),
+            fallback_code: statement.and_then(|s| s.code),
+        })
+    }
+
+    /// Builds a mail finding from what was read about one failure.
+    fn finding(&self, e: Evidence) -> Finding {
+        let Evidence {
+            diagnostic,
+            block,
+            recipient,
+            dsn_status,
+            action,
+            diagnostic_type,
+            remote_mta,
+            fallback_code,
+        } = e;
+        let block = block.as_str();
+        let excerpt = smtp::unrepeat(&diagnostic.split_whitespace().collect::<Vec<_>>().join(" "));
+        let folded = text::fold(&excerpt);
+        let written = smtp::find_status(&excerpt);
+        let status = match (dsn_status, written) {
+            (Some(d), Some(w)) if smtp::is_vague(d) && !smtp::is_vague(&w) && d[..1] == w[..1] => Some(w),
+            (Some(d), _) => Some(d.to_string()),
+            (None, w) => w,
+        };
+        let code = smtp::reply_for(&excerpt, status.as_deref()).or(fallback_code);
+        let command = facts::smtp_command(&folded).or_else(|| facts::smtp_command(&text::fold(block)));
+        let (mut remote_host, mut remote_ip) = remote_mta.map(facts::remote_mta).unwrap_or_default();
+        if remote_host.is_none() && remote_ip.is_none() {
+            (remote_host, remote_ip) = facts::remote_server(&excerpt);
+        }
+        if remote_host.is_none() && remote_ip.is_none() {
+            (remote_host, remote_ip) = facts::remote_server(block);
+        }
+        let hosts: Vec<&str> = remote_host.as_deref().into_iter().chain(recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d)).collect();
+        let reason = self.reasons.classify(&reason::Input {
+            folded: &folded,
+            status: status.as_deref(),
+            code,
+            command,
+            action,
+            diagnostic_type,
+            hosts: &hosts,
+        });
+        let article = self
+            .rules
+            .by_phrase(Kind::Smtp, &folded)
+            .or_else(|| status.as_deref().and_then(|s| self.rules.by_status(s)))
+            .or_else(|| self.rules.by_reason(reason));
+        let blocklist = facts::blocklist(&folded);
+        let client_ip = facts::ips(&excerpt)
+            .into_iter()
+            .find(|ip| Some(ip) != remote_ip.as_ref())
+            .filter(|_| blocklist.is_some() || matches!(reason, "blocked" | "badreputation" | "requireptr" | "spamdetected" | "policyviolation" | "rejected" | "securityerror"));
+        let actor = article
+            .as_ref()
+            .filter(|a| a.by_phrase)
+            .map(|a| a.rule.actor)
+            .or_else(|| tables::reason(reason).map(|r| r.actor))
+            .unwrap_or(Actor::Sender);
+        Finding {
+            kind: Kind::Smtp,
+            code,
+            status,
+            reason: Some(reason),
+            article: article.map(|a| a.to_match()),
+            actor,
+            excerpt,
+            facts: Facts {
+                recipient: recipient.map(str::to_string),
+                sender: None,
+                remote_host,
+                remote_ip,
+                client_ip,
+                blocklist: blocklist.map(|b| b.name.clone()),
+                smtp_command: command.map(str::to_string),
+            },
+        }
+    }
+
+    fn from_http(&self, scan: &scan::Scan, out: &mut Vec<Finding>) {
+        let mut hits = http::find(scan.texts());
+        hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
+        let mut seen = Vec::new();
+        for hit in hits {
+            if seen.contains(&hit.code) {
+                continue;
+            }
+            seen.push(hit.code);
+            let excerpt = scan.line_text(hit.line);
+            let folded = text::fold(&excerpt);
+            let article = self.rules.by_phrase(Kind::Http, &folded).or_else(|| self.rules.by_http(hit.code));
+            let actor = article.as_ref().map_or(
+                if hit.code < 500 { Actor::Visitor } else { Actor::SiteOwner },
+                |a| a.rule.actor,
+            );
+            out.push(Finding {
+                kind: Kind::Http,
+                code: Some(hit.code),
+                status: None,
+                reason: None,
+                article: article.map(|a| a.to_match()),
+                actor,
+                excerpt,
+                facts: Facts::default(),
+            });
+        }
+    }
+}
+
+/// What one failure is read from: the diagnostic, the text around it, and
+/// whatever DSN fields the bounce has.
+#[derive(Default)]
+struct Evidence<'a> {
+    /// The server's reply or the sentence that states the failure.
+    diagnostic: &'a str,
+    /// The text around it, for facts the diagnostic leaves out.
+    block: String,
+    recipient: Option<&'a str>,
+    dsn_status: Option<&'a str>,
+    action: Option<&'a str>,
+    diagnostic_type: Option<&'a str>,
+    remote_mta: Option<&'a str>,
+    /// A reply code from the text when the diagnostic has none.
+    fallback_code: Option<u16>,
+}
+
+/// Tells whether a DSN record reports a failure (not a delivery).
+fn is_failure(record: &message::DsnRecord) -> bool {
+    if let Some(status) = &record.status {
+        if status.starts_with('2') {
+            return false;
+        }
+    }
+    match record.action.as_deref() {
+        Some(a) => !matches!(a.split_whitespace().next(), Some("delivered" | "relayed" | "expanded" | "deliverable")),
+        None => record.status.as_deref().is_some_and(smtp::is_failure) || record.diagnostic.is_some(),
+    }
+}
+
+/// Drops repeated findings (the same failure reported twice for one
+/// recipient), keeping the first.
+fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen: Vec<(Option<String>, Option<u16>, Option<String>, String)> = Vec::new();
+    findings.retain(|f| {
+        let key = (
+            f.facts.recipient.as_ref().map(|r| r.to_lowercase()),
+            f.code,
+            f.status.clone(),
+            f.excerpt.clone(),
+        );
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+}
+
+/// Returns a phrase in the form it is matched in: lower case, whitespace folded.
+pub fn fold_phrase(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Tells whether a string is an RFC 3463 enhanced status code (`5.7.1`).
+pub fn is_enhanced_status(s: &str) -> bool {
+    let mut parts = s.split('.');
+    let (Some(class), Some(subject), Some(detail), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    matches!(class, "2" | "4" | "5")
+        && (1..=3).contains(&subject.len())
+        && (1..=3).contains(&detail.len())
+        && subject.bytes().chain(detail.bytes()).all(|b| b.is_ascii_digit())
+}

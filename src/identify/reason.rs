@@ -1,0 +1,377 @@
+//! Bounce reasons under Sisimai's names, decided from the status code, the
+//! wording of the diagnostic and the SMTP stage.
+//!
+//! The wording and the status table are data (`tables/reasons-rules.toml`);
+//! this module holds the order they are tried in and the few conditions on
+//! the SMTP stage that keep one reason from being mistaken for another (an
+//! "unknown user" text after DATA is a filter, not a missing mailbox).
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+/// What a reason is decided from.
+pub struct Input<'a> {
+    /// The diagnostic, lower-cased with whitespace folded.
+    pub folded: &'a str,
+    pub status: Option<&'a str>,
+    pub code: Option<u16>,
+    /// The SMTP stage: `RCPT`, `MAIL`, `DATA`, `CONN`, `EHLO`...
+    pub command: Option<&'a str>,
+    pub action: Option<&'a str>,
+    pub diagnostic_type: Option<&'a str>,
+    /// The remote server's name and the recipient's domain, for rules of
+    /// one provider.
+    pub hosts: &'a [&'a str],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    first: Vec<String>,
+    then: Vec<String>,
+    not_rejected: Vec<String>,
+    statuses: HashMap<String, String>,
+    vendor: Vec<VendorRule>,
+    reason: Vec<ReasonRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VendorRule {
+    #[expect(dead_code, reason = "names the provider for people reading the file")]
+    name: String,
+    /// Domain suffixes of the remote server or the recipient the rule is
+    /// for; a rule without hosts applies everywhere.
+    #[serde(default)]
+    hosts: Vec<String>,
+    /// A regular expression whose first group is the provider's code.
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    codes: HashMap<String, String>,
+    /// The provider's own wording and what it means.
+    #[serde(default)]
+    phrases: Vec<(String, String)>,
+}
+
+/// A provider's rules, compiled.
+struct Vendor {
+    hosts: Vec<String>,
+    pattern: Option<regex::Regex>,
+    codes: HashMap<String, &'static str>,
+    phrases: Vec<(String, &'static str)>,
+}
+
+impl Vendor {
+    fn applies(&self, hosts: &[&str]) -> bool {
+        self.hosts.is_empty()
+            || hosts.iter().any(|h| {
+                let h = h.to_ascii_lowercase();
+                self.hosts.iter().any(|s| h == *s || h.ends_with(&format!(".{s}")))
+            })
+    }
+
+    fn reason(&self, folded: &str) -> Option<&'static str> {
+        if let Some(re) = &self.pattern {
+            if let Some(r) = re.captures_iter(folded).filter_map(|c| self.codes.get(&c[1])).last() {
+                return Some(r);
+            }
+        }
+        self.phrases.iter().find(|(p, _)| folded.contains(p.as_str())).map(|(_, r)| *r)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonRule {
+    name: String,
+    #[serde(default)]
+    phrases: Vec<String>,
+}
+
+/// Reasons a status code names too vaguely to stop at.
+const RETRY: &[&str] = &["undefined", "onhold", "systemerror", "securityerror", "expired", "networkerror", "hostunknown", "userunknown"];
+/// Stages before the recipient is named.
+const BEFORE_RCPT: &[&str] = &["CONN", "EHLO", "HELO", "MAIL", "AUTH", "STARTTLS"];
+/// Stages other than DATA.
+const EXCEPT_DATA: &[&str] = &["CONN", "EHLO", "HELO", "MAIL", "RCPT"];
+
+/// The compiled reason rules.
+pub struct Reasons {
+    first: Vec<&'static str>,
+    then: Vec<&'static str>,
+    statuses: HashMap<String, &'static str>,
+    /// The first part of every phrase, in one automaton.
+    heads: AhoCorasick,
+    /// For each head: its reason and the phrase's later parts.
+    tails: Vec<(&'static str, Vec<String>)>,
+    not_rejected: Vec<String>,
+    vendors: Vec<Vendor>,
+}
+
+/// Returns a name from the fixed list, so findings carry `&'static str`.
+fn intern(name: &str) -> &'static str {
+    super::REASONS
+        .iter()
+        .find(|r| **r == name)
+        .copied()
+        .unwrap_or_else(|| panic!("tables/reasons-rules.toml names an unknown reason {name:?}"))
+}
+
+/// The reasons whose wording a text holds.
+struct Matched(Vec<&'static str>);
+
+impl Matched {
+    fn has(&self, reason: &str) -> bool {
+        self.0.contains(&reason)
+    }
+}
+
+impl Reasons {
+    pub fn new() -> Reasons {
+        let file: RuleFile =
+            toml::from_str(include_str!("tables/reasons-rules.toml")).expect("tables/reasons-rules.toml parses");
+        let mut heads = Vec::new();
+        let mut tails = Vec::new();
+        for rule in &file.reason {
+            let name = intern(&rule.name);
+            for phrase in &rule.phrases {
+                let mut parts = phrase.split('*').map(|p| p.to_lowercase()).filter(|p| !p.is_empty());
+                let Some(head) = parts.next() else { continue };
+                heads.push(head);
+                tails.push((name, parts.collect()));
+            }
+        }
+        Reasons {
+            first: file.first.iter().map(|n| intern(n)).collect(),
+            then: file.then.iter().map(|n| intern(n)).collect(),
+            statuses: file.statuses.iter().map(|(k, v)| (k.clone(), intern(v))).collect(),
+            heads: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&heads)
+                .expect("phrases compile"),
+            tails,
+            not_rejected: file.not_rejected,
+            vendors: file
+                .vendor
+                .iter()
+                .map(|v| Vendor {
+                    hosts: v.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
+                    pattern: v.pattern.as_ref().map(|p| regex::Regex::new(p).expect("vendor patterns compile")),
+                    codes: v.codes.iter().map(|(k, r)| (k.clone(), intern(r))).collect(),
+                    phrases: v.phrases.iter().map(|(p, r)| (p.to_lowercase(), intern(r))).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Returns the reasons whose phrases appear in a folded text.
+    fn matching(&self, folded: &str) -> Matched {
+        let mut found = Vec::new();
+        for m in self.heads.find_overlapping_iter(folded) {
+            let (name, rest) = &self.tails[m.pattern().as_usize()];
+            if found.contains(name) {
+                continue;
+            }
+            let mut at = m.end();
+            let complete = rest.iter().all(|part| match folded[at..].find(part.as_str()) {
+                Some(i) => {
+                    at += i + part.len();
+                    true
+                }
+                None => false,
+            });
+            if complete {
+                found.push(*name);
+            }
+        }
+        Matched(found)
+    }
+
+    /// Tells whether a text names a mail failure in words alone.
+    pub fn names_failure(&self, folded: &str) -> bool {
+        !self.matching(folded).0.is_empty()
+    }
+
+    /// Returns the reason a status code means, if it names one.
+    pub fn by_status(&self, status: &str) -> Option<&'static str> {
+        self.statuses.get(status).copied()
+    }
+
+    /// Decides the reason for one failure.
+    pub fn classify(&self, input: &Input) -> &'static str {
+        for vendor in self.vendors.iter().filter(|v| v.applies(input.hosts)) {
+            if let Some(reason) = vendor.reason(input.folded) {
+                return reason;
+            }
+        }
+        let text = self.matching(input.folded);
+        let st = input.status.and_then(|s| self.by_status(s));
+        let smtp = input.diagnostic_type.is_none_or(|t| t == "SMTP");
+        if smtp {
+            if let Some(r) = self.first.iter().copied().find(|r| self.probe(r, input, st, &text)) {
+                if r == "hostunknown" && input.status.is_some_and(|s| s.starts_with('4')) {
+                    return "networkerror";
+                }
+                return r;
+            }
+        }
+        let retry = st.is_none_or(|r| RETRY.contains(&r));
+        let mut reason = if retry || !smtp {
+            self.then.iter().copied().find(|r| text.has(r)).or(st).or_else(|| {
+                let class = input.status.map(|s| &s[..s.len().min(3)]);
+                if matches!(class, Some("5.6" | "4.6")) {
+                    Some("contenterror")
+                } else if matches!(class, Some("5.7" | "4.7")) {
+                    Some("securityerror")
+                } else if input.diagnostic_type.is_some_and(|t| t.starts_with("X-UNIX")) {
+                    Some("mailererror")
+                } else if input.action.is_some_and(|a| a.starts_with("delayed") || a.starts_with("expired")) {
+                    Some("expired")
+                } else if matches!(input.command, Some("EHLO" | "HELO" | "CONN")) {
+                    Some("blocked")
+                } else {
+                    None
+                }
+            })
+        } else {
+            st
+        };
+        if reason == Some("hostunknown") && input.status.is_some_and(|s| s.starts_with('4')) {
+            // A name that does not resolve *for now* is a DNS problem.
+            return "networkerror";
+        }
+        if reason.is_none() {
+            // The reply code alone still says something.
+            reason = match input.code {
+                Some(455 | 500..=504 | 555) => Some("syntaxerror"),
+                Some(451) => Some("systemerror"),
+                Some(452) => Some("systemfull"),
+                Some(551) => Some("hasmoved"),
+                Some(552) => Some("mailboxfull"),
+                Some(521 | 556) => Some("notaccept"),
+                Some(422 | 432 | 454 | 523 | 524 | 525 | 534 | 535 | 538) => Some("securityerror"),
+                _ => None,
+            };
+        }
+        reason.unwrap_or(if input.folded.is_empty() { "undefined" } else { "onhold" })
+    }
+
+    /// Tells whether the text says the sender was refused.
+    fn rejected_text(&self, input: &Input, text: &Matched) -> bool {
+        text.has("rejected") && !self.not_rejected.iter().any(|g| input.folded.contains(g.as_str()))
+    }
+
+    /// Tells whether one reason of the first pass fits.
+    fn probe(&self, reason: &str, input: &Input, st: Option<&str>, text: &Matched) -> bool {
+        let command = input.command.unwrap_or("");
+        let before_rcpt = BEFORE_RCPT.contains(&command);
+        let except_data = EXCEPT_DATA.contains(&command);
+        match reason {
+            "mailboxfull" | "authfailure" | "requireptr" | "blocked" | "toomanyconn" | "speeding" => {
+                st == Some(reason) || text.has(reason)
+            }
+            "mesgtoobig" => st == Some("mesgtoobig") || st != Some("exceedlimit") && text.has("mesgtoobig"),
+            "exceedlimit" => st == Some("exceedlimit"),
+            "badreputation" | "notcompliantrfc" => text.has(reason),
+            "suspend" => input.code == Some(525) || text.has("suspend"),
+            "hasmoved" | "norelaying" => !before_rcpt && text.has(reason),
+            "userunknown" => match st {
+                Some("suspend") => false,
+                Some("userunknown") => {
+                    !["norelaying", "blocked", "mailboxfull", "hasmoved", "notaccept"].iter().any(|r| text.has(r))
+                        && !self.rejected_text(input, text)
+                }
+                // Mail systems that do not say the stage report unknown
+                // recipients at RCPT, where the address is checked.
+                _ => {
+                    let unstaged = command.is_empty()
+                        && (input.status.is_some_and(|s| !s.ends_with(".0.0")) && matches!(st, None | Some("filtered"))
+                            || input.status.is_none() && input.code.is_none());
+                    (command == "RCPT" || unstaged) && text.has("userunknown")
+                }
+            },
+            "filtered" => match st {
+                Some("suspend") => false,
+                Some("filtered") => text.has("userunknown") || text.has("filtered"),
+                _ => !except_data && (text.has("filtered") || text.has("userunknown")),
+            },
+            "contenterror" => st == Some("contenterror") || text.has("contenterror"),
+            "rejected" => {
+                if st == Some("rejected") {
+                    return true;
+                }
+                let eligible = command == "MAIL"
+                    || command == "DATA" && st != Some("userunknown")
+                    || matches!(st, None | Some("undefined" | "onhold" | "securityerror" | "systemerror"));
+                // A refusal at MAIL FROM is about the sender, whatever it says.
+                eligible && self.rejected_text(input, text)
+                    || command == "MAIL" && input.folded.contains("access denied")
+            }
+            "hostunknown" => {
+                !before_rcpt
+                    && if st == Some("hostunknown") {
+                        !text.has("networkerror")
+                    } else {
+                        text.has("hostunknown")
+                    }
+            }
+            "spamdetected" => {
+                input.status.is_some() && (st == Some("spamdetected") || !except_data && text.has("spamdetected"))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(text: &str, status: Option<&str>, command: Option<&str>) -> &'static str {
+        let folded = super::super::text::fold(text);
+        Reasons::new().classify(&Input {
+            folded: &folded,
+            status,
+            code: super::super::smtp::find_reply(text),
+            command,
+            action: None,
+            diagnostic_type: Some("SMTP"),
+            hosts: &[],
+        })
+    }
+
+    #[test]
+    fn common_failures() {
+        assert_eq!(reason("550 5.1.1 <a@b>: User unknown", Some("5.1.1"), Some("RCPT")), "userunknown");
+        assert_eq!(reason("552 5.2.2 Mailbox full", Some("5.2.2"), None), "mailboxfull");
+        assert_eq!(reason("554 5.7.1 <a@b>: Relay access denied", Some("5.7.1"), Some("RCPT")), "norelaying");
+        assert_eq!(
+            reason("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", Some("5.7.1"), Some("RCPT")),
+            "blocked"
+        );
+        assert_eq!(reason("550 5.7.1 Message rejected as spam", Some("5.7.1"), Some("DATA")), "spamdetected");
+    }
+
+    #[test]
+    fn stage_decides_between_unknown_and_filtered() {
+        assert_eq!(reason("550 Unknown user", None, Some("RCPT")), "userunknown");
+        assert_eq!(reason("550 Unknown user", None, Some("DATA")), "filtered");
+    }
+
+    #[test]
+    fn wildcards_match_in_order() {
+        let r = Reasons::new();
+        assert!(r.matching("your mailbox is over the quota").has("mailboxfull"));
+        assert!(!r.matching("quota... mailbox").has("nothing"));
+    }
+
+    #[test]
+    fn fallbacks() {
+        assert_eq!(reason("501 Syntax error in parameters", None, None), "syntaxerror");
+        assert_eq!(reason("something odd happened", None, None), "onhold");
+        assert_eq!(reason("", None, None), "undefined");
+    }
+}

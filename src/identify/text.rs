@@ -1,0 +1,379 @@
+//! Text clean-up before classification: line ends, mbox splitting, quote
+//! marks, the copy of the original message, and logical lines.
+
+use std::borrow::Cow;
+
+/// Converts CRLF and bare CR line ends to LF.
+pub fn normalize_newlines(input: &[u8]) -> Cow<'_, [u8]> {
+    if !input.contains(&b'\r') {
+        return Cow::Borrowed(input);
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'\r' => {
+                out.push(b'\n');
+                if input.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Splits an mbox file into its messages; other text comes back whole.
+///
+/// A message starts at a `From ` postmark line at the start of the input or
+/// after a blank line; the postmark line itself is dropped.
+pub fn split_mbox(input: &[u8]) -> Vec<&[u8]> {
+    if !input.starts_with(b"From ") {
+        return vec![input];
+    }
+    let mut starts = vec![0];
+    let mut pos = 0;
+    while let Some(found) = memchr::memmem::find(&input[pos..], b"\n\nFrom ") {
+        let start = pos + found + 2;
+        if is_postmark(&input[start..]) {
+            starts.push(start);
+        }
+        pos = start;
+    }
+    let mut messages = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(input.len());
+        let chunk = &input[start..end];
+        let body = match memchr::memchr(b'\n', chunk) {
+            Some(nl) => &chunk[nl + 1..],
+            None => &[][..],
+        };
+        messages.push(body);
+    }
+    messages
+}
+
+/// Tells whether a line is an mbox postmark: `From sender date`.
+fn is_postmark(line: &[u8]) -> bool {
+    let end = memchr::memchr(b'\n', line).unwrap_or(line.len());
+    let line = &line[..end.min(200)];
+    // "From " + address + a date with a year; an ordinary sentence starting
+    // with "From " rarely has a colon-separated time in it.
+    line.len() > 10 && line.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+}
+
+/// Removes `>` quote marks when most of the text is quoted.
+///
+/// SMTP transcripts use `>>> ` for what the client sent; those lines are not
+/// quotes and are left alone.
+pub fn unquote(text: &str) -> Cow<'_, str> {
+    let mut current = Cow::Borrowed(text);
+    for _ in 0..8 {
+        let mut quoted = 0usize;
+        let mut filled = 0usize;
+        for line in current.lines() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            filled += 1;
+            if is_quoted(line) {
+                quoted += 1;
+            }
+        }
+        if filled == 0 || quoted * 2 < filled {
+            break;
+        }
+        let mut out = String::with_capacity(current.len());
+        for line in current.lines() {
+            let line = if is_quoted(line) {
+                let rest = &line.trim_start()[1..];
+                rest.strip_prefix(' ').unwrap_or(rest)
+            } else {
+                line
+            };
+            out.push_str(line);
+            out.push('\n');
+        }
+        current = Cow::Owned(out);
+    }
+    current
+}
+
+fn is_quoted(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('>') && !is_transcript(t)
+}
+
+/// Tells whether a line is an SMTP transcript line (`>>> RCPT TO:<...>`).
+fn is_transcript(line: &str) -> bool {
+    line.strip_prefix(">>> ")
+        .is_some_and(|rest| rest.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()))
+}
+
+/// Words that, on a line of dashes, mark the start of the returned message.
+const ORIGINAL_MARKERS: &[&str] = &[
+    "original message",
+    "copy of the message",
+    "copy of your message",
+    "returned message",
+    "undelivered message",
+    "unsent message",
+    "message headers follow",
+    "headers of the original",
+    "original mail",
+    "below this line is a copy",
+    "content of the original",
+    "the message you sent",
+    "here is your message",
+    "rejected message",
+    "message follows",
+    "message text follows",
+];
+
+/// Cuts a bounce's text where the copy of the original message begins.
+///
+/// The copy often holds addresses and numbers that have nothing to do with
+/// the failure; it is returned apart so its headers can still name the
+/// recipient.
+pub fn split_original(text: &str) -> (&str, &str) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let lower_ok = t.len() <= 120 && {
+            let decorated = t.starts_with(['-', '=', '*', '_', '#']) || t.ends_with(['-', '=', ':']);
+            let l = t.to_ascii_lowercase();
+            (decorated || l.starts_with("--- below this line"))
+                && ORIGINAL_MARKERS.iter().any(|m| l.contains(m))
+                && !l.contains("transcript")
+        };
+        if lower_ok || t.eq_ignore_ascii_case("content-type: message/rfc822") {
+            let rest = text[offset + line.len()..].trim_start_matches('\n');
+            return (&text[..offset], rest);
+        }
+        offset += line.len();
+    }
+    (text, "")
+}
+
+/// One or more physical lines read as one: wrapped SMTP replies rejoined.
+#[derive(Debug, Clone)]
+pub struct Logical<'a> {
+    /// The physical lines, as they were.
+    pub lines: Vec<&'a str>,
+    /// The lines trimmed and joined with single spaces.
+    pub text: String,
+}
+
+/// Joins wrapped lines into logical lines.
+///
+/// A line continues the previous one when it is indented and the previous
+/// one is not a bare address (Exim lists each address alone, with its error
+/// indented below), or when the previous one ends in the middle of a reply
+/// (`said:`, a bare reply code).
+pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
+    let mut out: Vec<Logical> = Vec::new();
+    let mut prev_indent = 0usize;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            out.push(Logical {
+                lines: vec![line],
+                text: String::new(),
+            });
+            prev_indent = 0;
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let continues = match out.last() {
+            Some(prev) if !prev.text.is_empty() => {
+                let p = prev.text.as_str();
+                let wants_more = p.ends_with(':') && p.len() > 12 && !is_bare_address(p)
+                    || ends_with_reply_code(p)
+                    || ends_with_status(p)
+                    || p.ends_with(',')
+                    || p.ends_with(" said")
+                    || p.ends_with(" returned");
+                (indent > 0 && indent >= prev_indent.max(1) && !is_bare_address(p) || wants_more)
+                    && !starts_new_item(trimmed)
+                    && !is_decoration(p)
+            }
+            _ => false,
+        };
+        // A multi-line reply: "550-5.7.1 first part" then "550 5.7.1 rest".
+        let reply_tail = out.last().and_then(|prev| continued_reply(&prev.text, trimmed));
+        if let Some(rest) = reply_tail {
+            let prev = out.last_mut().expect("checked above");
+            prev.lines.push(line);
+            if !rest.is_empty() {
+                prev.text.push(' ');
+                prev.text.push_str(rest);
+            }
+        } else if continues {
+            let prev = out.last_mut().expect("checked above");
+            prev.lines.push(line);
+            prev.text.push(' ');
+            prev.text.push_str(trimmed);
+        } else {
+            out.push(Logical {
+                lines: vec![line],
+                text: trimmed.to_string(),
+            });
+            prev_indent = indent;
+        }
+    }
+    out
+}
+
+/// Returns the text of a line that continues a multi-line reply, without
+/// its repeated code: after "550-5.7.1 a", the line "550 5.7.1 b" gives "b".
+fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
+    // Transcripts mark the server's lines: "<<< 550-5.7.1 ...".
+    let (prev, line) = match (prev.strip_prefix("<<< "), line.strip_prefix("<<< ")) {
+        (Some(p), Some(l)) => (p, l),
+        (None, None) => (prev, line),
+        _ => return None,
+    };
+    // The joined text so far: only its first reply prefix matters.
+    let code = prev.get(..4).filter(|c| {
+        let b = c.as_bytes();
+        matches!(b[0], b'4' | b'5') && b[1].is_ascii_digit() && b[2].is_ascii_digit() && b[3] == b'-'
+    })?;
+    let rest = line.strip_prefix(&code[..3])?;
+    let rest = rest.strip_prefix(['-', ' '])?;
+    // Drop the repeated enhanced status too, when the first line had one.
+    let status = prev.get(4..).unwrap_or("").split(' ').next().unwrap_or("");
+    let rest = if super::is_enhanced_status(status) {
+        rest.strip_prefix(status).map_or(rest, str::trim_start)
+    } else {
+        rest
+    };
+    Some(rest.trim())
+}
+
+fn ends_with_reply_code(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 4
+        && b[b.len() - 4] == b' '
+        && matches!(b[b.len() - 3], b'4' | b'5')
+        && b[b.len() - 2].is_ascii_digit()
+        && b[b.len() - 1].is_ascii_digit()
+}
+
+fn ends_with_status(text: &str) -> bool {
+    let last = text.rsplit(' ').next().unwrap_or("");
+    super::is_enhanced_status(last.trim_start_matches('#')) && (last.starts_with('4') || last.starts_with('5'))
+}
+
+/// Lines that start something new even when indented: an address alone,
+/// an SMTP transcript line, a DSN field.
+fn starts_new_item(line: &str) -> bool {
+    is_bare_address(line)
+        || line.starts_with(">>>")
+        || line.starts_with("<<<")
+        || is_decoration(line)
+        || is_field_line(line)
+}
+
+/// Tells whether a line is a rule or a banner (`----- Transcript -----`).
+fn is_decoration(line: &str) -> bool {
+    line.starts_with("--") || line.starts_with("==") || line.starts_with("**") || line.starts_with("##")
+}
+
+/// Tells whether a line is `Name: value` with a DSN-style field name.
+fn is_field_line(line: &str) -> bool {
+    let Some((name, _)) = line.split_once(':') else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "final-recipient"
+            | "original-recipient"
+            | "action"
+            | "status"
+            | "remote-mta"
+            | "diagnostic-code"
+            | "reporting-mta"
+            | "last-attempt-date"
+            | "arrival-date"
+    )
+}
+
+/// Tells whether a line is only an address (`<a@b>`, `a@b:`, `a@b (reason)`).
+pub fn is_bare_address(line: &str) -> bool {
+    let t = line.trim().trim_end_matches(':').trim();
+    let t = t.strip_prefix('<').and_then(|s| s.strip_suffix('>')).unwrap_or(t);
+    !t.is_empty() && !t.contains(char::is_whitespace) && t.contains('@') && t.len() < 255
+}
+
+/// Folds whitespace runs to one space and lower-cases, for matching.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_are_normalised() {
+        assert_eq!(&*normalize_newlines(b"a\r\nb\rc\n"), b"a\nb\nc\n");
+        assert_eq!(&*normalize_newlines(b"a\r\r\nb"), b"a\n\nb");
+    }
+
+    #[test]
+    fn mbox_is_split_at_postmarks_only() {
+        let mbox = b"From a@b Sat Oct  4 08:00:09 2025\nSubject: one\n\nFrom here on it is text\n\nFrom c@d Sun Oct  5 09:00:00 2025\nSubject: two\n";
+        let parts = split_mbox(mbox);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].starts_with(b"Subject: one"));
+        assert!(parts[1].starts_with(b"Subject: two"));
+    }
+
+    #[test]
+    fn quotes_are_removed_but_transcripts_kept() {
+        let text = "> Subject: x\n>\n> >>> RCPT To:<a@b>\n> <<< 550 5.1.1 unknown\n";
+        let u = unquote(text);
+        assert!(u.contains("\n>>> RCPT To:<a@b>\n"), "{u}");
+        let nested = ">> a\n>> b\n";
+        assert_eq!(unquote(nested), "a\nb\n");
+        assert_eq!(unquote(">>> RCPT To:<a@b>\n<<< 550 x\n"), ">>> RCPT To:<a@b>\n<<< 550 x\n");
+    }
+
+    #[test]
+    fn wrapped_replies_are_rejoined() {
+        let text = "<a@example.jp>: host mx[192.0.2.1] said: 550 5.1.1\n    <a@example.jp>... User Unknown (in reply to RCPT TO command)\n";
+        let l = logical_lines(text);
+        assert_eq!(l.len(), 1);
+        assert!(l[0].text.ends_with("(in reply to RCPT TO command)"));
+        let exim = "  a@example.jp\n    SMTP error from remote mail server after RCPT TO:<a@example.jp>:\n    host mx [192.0.2.2]: 550 5.1.1 unknown\n";
+        let l = logical_lines(exim);
+        assert_eq!(l.len(), 2, "{l:?}");
+        assert_eq!(l[0].text, "a@example.jp");
+        let multi = "550-5.7.1 Unauthenticated email is not accepted due to\n550-5.7.1 the domain's DMARC policy.\n550 5.7.1 Please see the help page.\n";
+        let l = logical_lines(multi);
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].text, "550-5.7.1 Unauthenticated email is not accepted due to the domain's DMARC policy. Please see the help page.");
+        let split = "said: 554\n5.7.1 Relay access denied\n";
+        assert_eq!(logical_lines(split)[0].text, "said: 554 5.7.1 Relay access denied");
+    }
+
+    #[test]
+    fn original_message_is_cut() {
+        let text = "error 550\n\n------ This is a copy of the message, including all the headers. ------\nTo: x@y\n";
+        let (bounce, original) = split_original(text);
+        assert_eq!(bounce, "error 550\n\n");
+        assert_eq!(original, "To: x@y\n");
+    }
+}

@@ -1,0 +1,414 @@
+//! The `diagnoza` binary: parses the command line, sets up logging, and
+//! calls into the library.
+
+use std::io::{IsTerminal, Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use axum::serve::ListenerExt;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use diagnoza::config::Config;
+use diagnoza::content::{self, Library, Problems};
+use diagnoza::identify::{Classifier, tables};
+use diagnoza::lang::Lang;
+use diagnoza::{Build, Shared, answer, reload, site};
+
+/// A help centre for bounced mail and website errors.
+///
+/// Without a subcommand, serves the site on 127.0.0.1:3000.
+#[derive(Parser)]
+#[command(name = "diagnoza", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// How log lines are written to standard error.
+    #[arg(long, env = "DIAGNOZA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the site (the default).
+    Serve(ServeArgs),
+    /// Checks every article and lists each problem with its file, line and fix.
+    Check {
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Names the errors in a bounce or error page (standard input, or files) as JSON.
+    Identify {
+        /// Files to read; standard input when none. Several files give one JSON object per line.
+        files: Vec<PathBuf>,
+        /// Language of the article titles, URLs and sentences.
+        #[arg(long, value_enum, default_value_t = LangArg::Pl)]
+        lang: LangArg,
+        #[command(flatten)]
+        content: ContentArg,
+    },
+    /// Writes every page, asset, sitemap.xml and robots.txt to a folder for nginx or a CDN.
+    Export {
+        /// The folder to write; created if missing.
+        dir: PathBuf,
+        #[command(flatten)]
+        content: ContentArg,
+        #[command(flatten)]
+        config: Config,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "DIAGNOZA_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    content: ContentArg,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Args)]
+struct ContentArg {
+    /// Content folder (with pl/ and en/) to use instead of the embedded articles;
+    /// `serve` re-reads it when a file changes.
+    #[arg(long, env = "DIAGNOZA_CONTENT")]
+    content: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Pl,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Pl => Lang::Pl,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let command = match cli.command {
+        Some(command) => command,
+        // `diagnoza` alone is `diagnoza serve`, with its settings from the environment.
+        None => match Cli::parse_from(["diagnoza", "serve"]).command {
+            Some(command) => command,
+            None => return ExitCode::FAILURE,
+        },
+    };
+    let default_level = if matches!(command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    init_tracing(cli.log_format, default_level);
+    match command {
+        Command::Serve(args) => serve(args, started),
+        Command::Check { content } => check(content.content.as_deref()),
+        Command::Identify {
+            files,
+            lang,
+            content,
+        } => identify(&files, lang.into(), content.content.as_deref()),
+        Command::Export {
+            dir,
+            content,
+            config,
+        } => export(&dir, content.content.as_deref(), &config),
+    }
+}
+
+fn init_tracing(format: LogFormat, default_level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Prints content problems, one per entry, with a count.
+fn report(problems: &Problems) {
+    for p in &problems.0 {
+        eprintln!("{p}");
+    }
+    let n = problems.0.len();
+    eprintln!("{n} problem{}", if n == 1 { "" } else { "s" });
+}
+
+/// Reads the source files: the folder given, or the embedded content.
+fn files(dir: Option<&Path>) -> Result<Vec<content::SourceFile>, Problems> {
+    match dir {
+        Some(dir) => content::read_dir(dir),
+        None => Ok(content::embedded_files()),
+    }
+}
+
+fn serve(args: ServeArgs, started: Instant) -> ExitCode {
+    tables::load();
+    let config = args.config;
+    let build = match files(args.content.content.as_deref()).and_then(|f| Build::new(&f, &config)) {
+        Ok(build) => build,
+        Err(problems) => {
+            report(&problems);
+            eprintln!(
+                "diagnoza: not starting: fix the content first (`diagnoza check` lists the same problems)"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let articles = build.library.articles().len();
+    let shared: Shared = Arc::new(ArcSwap::from_pointee(build));
+    // Kept alive for as long as the server runs.
+    let _reloader = match &args.content.content {
+        Some(dir) => match reload::watch(dir.clone(), config.clone(), shared.clone()) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::error!(error = %e, dir = %dir.display(), "cannot watch the content folder; changes will need a restart");
+                None
+            }
+        },
+        None => None,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("diagnoza: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        let addr = listener.local_addr()?;
+        // Answers are written whole; there is nothing for Nagle to batch.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        tracing::info!(
+            %addr,
+            articles,
+            startup_ms = started.elapsed().as_millis() as u64,
+            "listening"
+        );
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let app = diagnoza::app(shared, &config).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stopping.clone()));
+        tokio::select! {
+            result = server => result,
+            () = async {
+                stopped(stopping).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!("requests still open after the shutdown grace period; stopping anyway");
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("diagnoza: cannot serve on {}: {e}", args.addr);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// How long in-flight requests get to finish after SIGTERM or SIGINT.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Resolves on SIGTERM or SIGINT (Ctrl-C).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// Resolves once the shutdown signal has come.
+async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    // An error means the sender is gone, which only happens after it sent.
+    let _ = stopping.wait_for(|stop| *stop).await;
+}
+
+fn check(dir: Option<&Path>) -> ExitCode {
+    match files(dir).and_then(|f| Build::new(&f, &Config::default())) {
+        Ok(build) => {
+            let articles = build.library.articles();
+            let words: usize = articles
+                .iter()
+                .flat_map(|a| a.translations.iter().map(|t| t.words))
+                .sum();
+            println!(
+                "ok: {} articles in {} languages, {words} words, no problems",
+                articles.len(),
+                Lang::ALL.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            report(&problems);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line of `diagnoza identify FILE...`.
+#[derive(Serialize)]
+struct FileAnswer<'a> {
+    file: &'a str,
+    findings: &'a [answer::Explained],
+}
+
+fn identify(paths: &[PathBuf], lang: Lang, dir: Option<&Path>) -> ExitCode {
+    // Only what identifying needs: no pages, no search index.
+    let library = match files(dir).and_then(|f| Library::from_files(&f)) {
+        Ok(library) => library,
+        Err(problems) => {
+            report(&problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    let classifier = Classifier::new(&library.rules());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    let result = (|| -> std::io::Result<()> {
+        match paths {
+            [] => {
+                let mut input = Vec::new();
+                std::io::stdin().lock().read_to_end(&mut input)?;
+                let a = answer::answer(classifier.classify(&input), &library, lang);
+                emit(&a, &mut out)?;
+            }
+            [path] => match std::fs::read(path) {
+                Ok(input) => {
+                    let a = answer::answer(classifier.classify(&input), &library, lang);
+                    emit(&a, &mut out)?;
+                }
+                Err(e) => {
+                    eprintln!("diagnoza: cannot read {}: {e}", path.display());
+                    failed = true;
+                }
+            },
+            many => {
+                for path in many {
+                    match std::fs::read(path) {
+                        Ok(input) => {
+                            let a = answer::answer(classifier.classify(&input), &library, lang);
+                            let name = path.to_string_lossy();
+                            emit(
+                                &FileAnswer {
+                                    file: &name,
+                                    findings: &a.findings,
+                                },
+                                &mut out,
+                            )?;
+                        }
+                        Err(e) => {
+                            eprintln!("diagnoza: cannot read {}: {e}", path.display());
+                            failed = true;
+                        }
+                    }
+                }
+            }
+        }
+        out.flush()
+    })();
+    match result {
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("diagnoza: {e}");
+            ExitCode::FAILURE
+        }
+        _ if failed => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Writes one value as a line of JSON.
+fn emit<T: Serialize>(value: &T, out: &mut impl Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+fn export(dir: &Path, content_dir: Option<&Path>, config: &Config) -> ExitCode {
+    let library = match files(content_dir).and_then(|f| Library::from_files(&f)) {
+        Ok(library) => library,
+        Err(problems) => {
+            report(&problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    let site = match site::Site::render(&library, config) {
+        Ok(site) => site,
+        Err(e) => {
+            eprintln!("diagnoza: cannot render the site: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match site::export::export(&site, dir) {
+        Ok(summary) => {
+            println!(
+                "exported {} pages ({} files with .br and .gz, {} bytes) to {}",
+                summary.pages,
+                summary.files,
+                summary.bytes,
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("diagnoza: cannot write {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}

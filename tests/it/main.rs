@@ -1,0 +1,18 @@
+//! Integration tests: the router driven in-process, one module per concern.
+//!
+//! Only [`crawl`] binds a real socket. Every other test builds the app from
+//! the embedded content (built once per test binary, see [`common`]) and
+//! sends it requests with `tower::ServiceExt::oneshot`.
+
+mod common;
+
+mod caching;
+mod crawl;
+mod export;
+mod identify_api;
+mod identify_page;
+mod negotiation;
+mod not_found;
+mod pages;
+mod security;
+mod sitemap;
