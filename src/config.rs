@@ -35,11 +35,11 @@ pub struct Config {
     pub contact_hours_en: String,
 
     /// Sends Strict-Transport-Security; turn on only when the site is served over TLS.
-    #[arg(long, env = "DIAGNOZA_HSTS", default_value_t = false)]
+    #[arg(long, env = "DIAGNOZA_HSTS", default_value_t = false, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub hsts: bool,
 
     /// Takes the client address from X-Forwarded-For; turn on only behind a proxy that sets it.
-    #[arg(long, env = "DIAGNOZA_TRUST_FORWARDED_FOR", default_value_t = false)]
+    #[arg(long, env = "DIAGNOZA_TRUST_FORWARDED_FOR", default_value_t = false, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub trust_forwarded_for: bool,
 
     /// Requests to the identify or the search endpoints one client may send at once.

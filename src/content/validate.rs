@@ -529,7 +529,7 @@ mod tests {
         assert!(
             p.iter()
                 .any(|p| p
-                    .starts_with("content/pl/http-403.md:9: unknown related article \"http-999\"")),
+                    .starts_with("content/pl/http-403.md:8: unknown related article \"http-999\"")),
             "{p:#?}"
         );
     }

@@ -211,11 +211,10 @@ fn all_addresses(addr: Option<&mail_parser::Address>) -> Vec<String> {
 /// is not an address.
 pub fn clean_address(raw: &str) -> Option<String> {
     let mut a = raw.trim();
-    if let Some((kind, rest)) = a.split_once(';') {
-        if kind.trim().len() <= 12 && !kind.contains('@') {
+    if let Some((kind, rest)) = a.split_once(';')
+        && kind.trim().len() <= 12 && !kind.contains('@') {
             a = rest.trim();
         }
-    }
     let a = a
         .trim_matches(|c: char| c == '<' || c == '>' || c == '"' || c == '\'' || c.is_whitespace())
         .trim_end_matches(['.', ',', ':', ';']);
@@ -263,10 +262,15 @@ pub fn parse_dsn(text: &str) -> (Option<String>, Vec<DsnRecord>) {
         for (name, value) in block {
             // Records are meant to be separated by blank lines; when they are
             // not, a field the record already has starts the next one.
-            let repeated = matches!(
-                name.as_str(),
-                "final-recipient" | "original-recipient" | "action" | "status" | "diagnostic-code" | "remote-mta"
-            ) && record.fields.iter().any(|f| f.split(':').next() == Some(name.as_str()));
+            let repeated = match name.as_str() {
+                "final-recipient" => record.final_recipient.is_some(),
+                "original-recipient" => record.original_recipient.is_some(),
+                "action" => record.action.is_some(),
+                "status" => record.status.is_some(),
+                "diagnostic-code" => record.diagnostic.is_some(),
+                "remote-mta" => record.remote_mta.is_some(),
+                _ => false,
+            };
             if repeated {
                 let done = std::mem::take(&mut record);
                 if done.recipient().is_some() {
@@ -312,31 +316,30 @@ fn strip_type(value: &str) -> &str {
 /// Turns HTML into text: tags dropped, block ends as line breaks, the
 /// common entities decoded.
 pub fn html_to_text(html: &str) -> String {
+    // One lower-cased copy to find closing tags in, so that a page with many
+    // scripts is still read in one pass.
+    let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() / 2);
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        push_decoded(&mut out, &rest[..lt]);
-        let Some(gt) = rest[lt..].find('>') else {
-            rest = "";
+    let mut at = 0;
+    while let Some(lt) = html[at..].find('<').map(|i| at + i) {
+        push_decoded(&mut out, &html[at..lt]);
+        let Some(gt) = html[lt..].find('>').map(|i| lt + i) else {
+            at = html.len();
             break;
         };
-        let raw_tag = &rest[lt + 1..lt + gt];
+        let raw_tag = &lower[lt + 1..gt];
         let closing = raw_tag.starts_with('/');
-        let tag = raw_tag.trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
+        let name: String = raw_tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
         if matches!(name.as_str(), "br" | "p" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "h4" | "title" | "pre" | "table") {
             out.push('\n');
         }
-        rest = &rest[lt + gt + 1..];
+        at = gt + 1;
         if matches!(name.as_str(), "script" | "style") && !closing {
             let close = format!("</{name}");
-            match rest.to_ascii_lowercase().find(&close) {
-                Some(end) => rest = &rest[end..],
-                None => rest = "",
-            }
+            at = lower[at..].find(&close).map_or(html.len(), |i| at + i);
         }
     }
-    push_decoded(&mut out, rest);
+    push_decoded(&mut out, &html[at..]);
     out
 }
 

@@ -188,28 +188,28 @@ impl Classifier {
                     std::borrow::Cow::Owned(s) => s.as_bytes(),
                 };
                 if let Some(mail) = message::parse(bytes) {
-                    self.from_mail(&mail, &mut findings);
+                    self.read_mail(&mail, &mut findings);
                     continue;
                 }
             }
-            self.from_paste(&unquoted, &mut findings);
+            self.read_paste(&unquoted, &mut findings);
         }
         dedupe(&mut findings);
         findings
     }
 
     /// Findings from a raw bounce: its DSN records, else its text.
-    fn from_mail(&self, mail: &message::Mail, out: &mut Vec<Finding>) {
+    fn read_mail(&self, mail: &message::Mail, out: &mut Vec<Finding>) {
         let mut skip: Vec<String> = mail.to.iter().map(|a| a.to_lowercase()).collect();
         skip.extend(mail.from.iter().map(|a| a.to_lowercase()));
         skip.extend(mail.original_from.iter().map(|a| a.to_lowercase()));
-        let scan = scan::Scan::new(&mail.text, &skip, false);
+        let scan = scan::Scan::new(&mail.text, &skip);
         let failed: Vec<&message::DsnRecord> = mail.dsn.iter().filter(|r| is_failure(r)).collect();
         if !failed.is_empty() {
             for record in failed {
                 let recipient = record.recipient().map(str::to_string);
                 let statement = recipient.as_deref().and_then(|r| scan.statement_for(r));
-                out.push(self.from_record(record, statement, &scan));
+                out.push(self.read_record(record, statement, &scan));
             }
             return;
         }
@@ -224,7 +224,7 @@ impl Classifier {
             recipients = mail.original_to.clone();
         }
         if scan.has_statements() {
-            self.from_scan(&scan, &recipients, mail.to.first(), out);
+            self.read_scan(&scan, &recipients, mail.to.first(), out);
         } else {
             self.codeless(mail, &scan, recipients, out);
         }
@@ -263,16 +263,16 @@ impl Classifier {
     }
 
     /// Findings from text that is not a raw message.
-    fn from_paste(&self, text: &str, out: &mut Vec<Finding>) {
-        let scan = scan::Scan::new(text, &[], true);
+    fn read_paste(&self, text: &str, out: &mut Vec<Finding>) {
+        let scan = scan::Scan::new(text, &[]);
         if scan.has_statements() {
             let recipients = scan.recipients();
-            self.from_scan(&scan, &recipients, None, out);
+            self.read_scan(&scan, &recipients, None, out);
             if !out.is_empty() {
                 return;
             }
         }
-        self.from_http(&scan, out);
+        self.read_http(&scan, out);
         if out.is_empty() {
             // Mail wording with no code at all ("Relay access denied").
             for line in scan.phrase_lines(&self.rules, &self.reasons) {
@@ -286,7 +286,7 @@ impl Classifier {
         }
     }
 
-    fn from_scan(&self, scan: &scan::Scan, recipients: &[String], sender: Option<&String>, out: &mut Vec<Finding>) {
+    fn read_scan(&self, scan: &scan::Scan, recipients: &[String], sender: Option<&String>, out: &mut Vec<Finding>) {
         if recipients.is_empty() {
             for s in scan.best_statements() {
                 let mut f = self.finding(Evidence {
@@ -312,7 +312,7 @@ impl Classifier {
         }
     }
 
-    fn from_record(&self, record: &message::DsnRecord, statement: Option<&scan::Statement>, scan: &scan::Scan) -> Finding {
+    fn read_record(&self, record: &message::DsnRecord, statement: Option<&scan::Statement>, scan: &scan::Scan) -> Finding {
         let diagnostic = record.diagnostic.as_deref().unwrap_or("");
         let informative = smtp::find_reply(diagnostic).is_some() || smtp::find_status(diagnostic).is_some() || diagnostic.len() > 20;
         // Sendmail keeps only the first line of a multi-line reply in the
@@ -424,7 +424,7 @@ impl Classifier {
         }
     }
 
-    fn from_http(&self, scan: &scan::Scan, out: &mut Vec<Finding>) {
+    fn read_http(&self, scan: &scan::Scan, out: &mut Vec<Finding>) {
         let mut hits = http::find(scan.texts());
         hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
         let mut seen = Vec::new();
@@ -473,11 +473,10 @@ struct Evidence<'a> {
 
 /// Tells whether a DSN record reports a failure (not a delivery).
 fn is_failure(record: &message::DsnRecord) -> bool {
-    if let Some(status) = &record.status {
-        if status.starts_with('2') {
+    if let Some(status) = &record.status
+        && status.starts_with('2') {
             return false;
         }
-    }
     match record.action.as_deref() {
         Some(a) => !matches!(a.split_whitespace().next(), Some("delivered" | "relayed" | "expanded" | "deliverable")),
         None => record.status.as_deref().is_some_and(smtp::is_failure) || record.diagnostic.is_some(),
@@ -487,20 +486,14 @@ fn is_failure(record: &message::DsnRecord) -> bool {
 /// Drops repeated findings (the same failure reported twice for one
 /// recipient), keeping the first.
 fn dedupe(findings: &mut Vec<Finding>) {
-    let mut seen: Vec<(Option<String>, Option<u16>, Option<String>, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     findings.retain(|f| {
-        let key = (
+        seen.insert((
             f.facts.recipient.as_ref().map(|r| r.to_lowercase()),
             f.code,
             f.status.clone(),
             f.excerpt.clone(),
-        );
-        if seen.contains(&key) {
-            false
-        } else {
-            seen.push(key);
-            true
-        }
+        ))
     });
 }
 

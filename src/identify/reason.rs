@@ -74,11 +74,10 @@ impl Vendor {
     }
 
     fn reason(&self, folded: &str) -> Option<&'static str> {
-        if let Some(re) = &self.pattern {
-            if let Some(r) = re.captures_iter(folded).filter_map(|c| self.codes.get(&c[1])).last() {
+        if let Some(re) = &self.pattern
+            && let Some(r) = re.captures_iter(folded).filter_map(|c| self.codes.get(&c[1])).last() {
                 return Some(r);
             }
-        }
         self.phrases.iter().find(|(p, _)| folded.contains(p.as_str())).map(|(_, r)| *r)
     }
 }
@@ -170,11 +169,17 @@ impl Reasons {
     /// Returns the reasons whose phrases appear in a folded text.
     fn matching(&self, folded: &str) -> Matched {
         let mut found = Vec::new();
+        // Only a phrase's first head can complete it: a later head's
+        // remainder is part of the first one's. Trying each phrase once
+        // keeps this linear in the text.
+        let mut tried = vec![false; self.tails.len()];
         for m in self.heads.find_overlapping_iter(folded) {
-            let (name, rest) = &self.tails[m.pattern().as_usize()];
-            if found.contains(name) {
+            let id = m.pattern().as_usize();
+            let (name, rest) = &self.tails[id];
+            if tried[id] || found.contains(name) {
                 continue;
             }
+            tried[id] = true;
             let mut at = m.end();
             let complete = rest.iter().all(|part| match folded[at..].find(part.as_str()) {
                 Some(i) => {
@@ -210,14 +215,13 @@ impl Reasons {
         let text = self.matching(input.folded);
         let st = input.status.and_then(|s| self.by_status(s));
         let smtp = input.diagnostic_type.is_none_or(|t| t == "SMTP");
-        if smtp {
-            if let Some(r) = self.first.iter().copied().find(|r| self.probe(r, input, st, &text)) {
+        if smtp
+            && let Some(r) = self.first.iter().copied().find(|r| self.probe(r, input, st, &text)) {
                 if r == "hostunknown" && input.status.is_some_and(|s| s.starts_with('4')) {
                     return "networkerror";
                 }
                 return r;
             }
-        }
         let retry = st.is_none_or(|r| RETRY.contains(&r));
         let mut reason = if retry || !smtp {
             self.then.iter().copied().find(|r| text.has(r)).or(st).or_else(|| {

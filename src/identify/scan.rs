@@ -6,11 +6,15 @@
 //! Exim, Sendmail, qmail, Exchange, Gmail and the rest without a parser per
 //! mail system.
 
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{self, Logical};
+use super::reason::Reasons;
+use super::rules::Rules;
+use super::text;
 use super::{message, smtp};
 
 /// A line that states a failure.
@@ -26,13 +30,21 @@ pub struct Statement {
     pub strength: u8,
 }
 
-/// A scanned text.
-pub struct Scan<'a> {
-    lines: Vec<Logical<'a>>,
+/// A scanned text, with the indexes that keep every look-up cheap: a bounce
+/// for ten thousand recipients is read in one pass, not ten thousand.
+pub struct Scan {
     texts: Vec<String>,
+    /// Failure statements, in line order.
     statements: Vec<Statement>,
-    /// Addresses named as recipients, with their line, in order.
+    /// Addresses named as recipients, with their line, in line order.
     mentions: Vec<(usize, String)>,
+    /// For each lower-cased address: its first mention (index into `mentions`).
+    first_mention: HashMap<String, usize>,
+    /// For each lower-cased address: the statements that name it or follow
+    /// its mention (indexes into `statements`).
+    by_address: HashMap<String, Vec<usize>>,
+    /// The first line anywhere naming a failure in words, found on demand.
+    first_phrase: OnceCell<Option<usize>>,
 }
 
 static MENTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -55,26 +67,56 @@ static MENTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
+/// Wording that says delivery to an address failed, without saying why.
+const FAILED: &[&str] = &[
+    "did not reach",
+    "could not be delivered",
+    "couldn't be delivered",
+    "was not delivered",
+    "wasn't delivered",
+    "undeliverable",
+    "delivery failed",
+    "delivery has failed",
+    "failed permanently",
+    "permanent fatal errors",
+    "permanent delivery errors",
+    "failed recipient",
+    "nie została dostarczona",
+    "nie dotarła",
+    "nie można dostarczyć",
+];
+
 /// Lines that are never a failure statement even when they hold numbers.
 fn is_noise(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    [
-        "date:", "received:", "message-id:", "arrival-date:", "last-attempt-date:", "reporting-mta:",
-        "x-", "dkim-", "content-", "mime-version:", "return-path:", "subject:", "references:", "in-reply-to:",
-        "will-retry-until:", "x-postfix", "received-from-mta:",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p))
+    const PREFIXES: &[&str] = &[
+        "date:",
+        "received:",
+        "message-id:",
+        "arrival-date:",
+        "last-attempt-date:",
+        "reporting-mta:",
+        "x-",
+        "dkim-",
+        "content-",
+        "mime-version:",
+        "return-path:",
+        "subject:",
+        "references:",
+        "in-reply-to:",
+        "will-retry-until:",
+        "received-from-mta:",
+    ];
+    let head = line.get(..24).unwrap_or(line).to_ascii_lowercase();
+    PREFIXES.iter().any(|p| head.starts_with(p))
 }
 
-impl<'a> Scan<'a> {
+impl Scan {
     /// Scans a text. `skip` lists lower-case addresses that are never
     /// recipients (the bounce's own sender and addressee).
-    pub fn new(text: &'a str, skip: &[String], _paste: bool) -> Scan<'a> {
-        let lines = text::logical_lines(text);
-        let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+    pub fn new(text: &str, skip: &[String]) -> Scan {
+        let texts: Vec<String> = text::logical_lines(text).into_iter().map(|l| l.text).collect();
         let mut statements = Vec::new();
-        let mut mentions = Vec::new();
+        let mut mentions: Vec<(usize, String)> = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             if t.is_empty() {
                 continue;
@@ -103,11 +145,31 @@ impl<'a> Scan<'a> {
                 strength,
             });
         }
+
+        let mut first_mention = HashMap::new();
+        for (i, (_, a)) in mentions.iter().enumerate() {
+            first_mention.entry(a.to_lowercase()).or_insert(i);
+        }
+        let mut by_address: HashMap<String, Vec<usize>> = HashMap::new();
+        for (si, s) in statements.iter().enumerate() {
+            let mut named: Vec<String> = addresses_in(&s.text).map(|a| a.to_lowercase()).collect();
+            let owner = mentions.partition_point(|(l, _)| *l <= s.line);
+            if owner > 0 {
+                named.push(mentions[owner - 1].1.to_lowercase());
+            }
+            named.sort();
+            named.dedup();
+            for a in named {
+                by_address.entry(a).or_default().push(si);
+            }
+        }
         Scan {
-            lines,
             texts,
             statements,
             mentions,
+            first_mention,
+            by_address,
+            first_phrase: OnceCell::new(),
         }
     }
 
@@ -127,29 +189,32 @@ impl<'a> Scan<'a> {
 
     /// Returns the addresses named as recipients, first mention first.
     pub fn recipients(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for (_, a) in &self.mentions {
-            if !out.iter().any(|o| o.eq_ignore_ascii_case(a)) {
-                out.push(a.clone());
-            }
-        }
-        out
+        let mut seen = HashSet::new();
+        self.mentions
+            .iter()
+            .filter(|(_, a)| seen.insert(a.to_lowercase()))
+            .map(|(_, a)| a.clone())
+            .collect()
+    }
+
+    /// Tells whether any recipient is named in the text.
+    pub fn names_recipients(&self) -> bool {
+        !self.mentions.is_empty()
     }
 
     /// Returns addresses written inside failure statements (`550 5.1.1
     /// <a@b>... User unknown`), for bounces that name recipients nowhere else.
     pub fn addresses_in_statements(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
         for s in &self.statements {
             let lower = s.text.to_lowercase();
             if lower.contains("mail from") || lower.contains("sender") {
                 continue;
             }
-            for token in s.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '\'' | '"' | ',')) {
-                if let Some(a) = message::clean_address(token.trim_end_matches("...")) {
-                    if !out.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
-                        out.push(a);
-                    }
+            for a in addresses_in(&s.text) {
+                if seen.insert(a.to_lowercase()) {
+                    out.push(a);
                 }
             }
         }
@@ -159,45 +224,29 @@ impl<'a> Scan<'a> {
     /// Returns the statement that explains one recipient's failure.
     pub fn statement_for(&self, recipient: &str) -> Option<&Statement> {
         let lower = recipient.to_lowercase();
-        let owner_of = |line: usize| {
-            self.mentions
-                .iter()
-                .rev()
-                .find(|(l, _)| *l <= line)
-                .map(|(_, a)| a.to_lowercase())
-        };
-        let candidates: Vec<&Statement> = self
-            .statements
-            .iter()
-            .filter(|s| s.text.to_lowercase().contains(&lower) || owner_of(s.line).as_deref() == Some(lower.as_str()))
-            .collect();
-        if let Some(best) = strongest(&candidates) {
+        if let Some(ids) = self.by_address.get(&lower) {
+            let best = ids.iter().map(|&i| &self.statements[i]).max_by_key(|s| (s.strength, std::cmp::Reverse(s.line)))?;
             return Some(self.server_words(best));
         }
-        let first_mention = self.mentions.iter().find(|(_, a)| a.eq_ignore_ascii_case(recipient)).map(|(l, _)| *l);
-        match first_mention {
-            Some(at) => self
-                .statements
-                .iter()
-                .find(|s| s.line > at)
-                .or_else(|| self.statements.iter().rev().find(|s| s.line < at)),
-            None => strongest(&self.statements.iter().collect::<Vec<_>>()),
+        match self.first_mention.get(&lower) {
+            Some(&mi) => {
+                let at = self.mentions[mi].0;
+                let after = self.statements.partition_point(|s| s.line <= at);
+                self.statements.get(after).or_else(|| after.checked_sub(1).map(|i| &self.statements[i]))
+            }
+            None => self.statements.iter().max_by_key(|s| (s.strength, std::cmp::Reverse(s.line))),
         }
     }
 
     /// Returns the statements of a text with no recipients: one per distinct
     /// failure, strongest first.
     pub fn best_statements(&self) -> Vec<&Statement> {
-        let mut sorted: Vec<&Statement> = self.statements.iter().collect();
-        sorted.sort_by_key(|s| std::cmp::Reverse(s.strength));
-        let mut out: Vec<&Statement> = Vec::new();
-        for s in sorted {
-            let status = smtp::find_status(&s.text);
-            if out.iter().any(|o| o.code == s.code && smtp::find_status(&o.text) == status) {
-                continue;
-            }
-            out.push(s);
-        }
+        let mut seen = HashSet::new();
+        let mut out: Vec<&Statement> = self
+            .statements
+            .iter()
+            .filter(|s| seen.insert((s.code, smtp::find_status(&s.text))))
+            .collect();
         out.sort_by_key(|s| (std::cmp::Reverse(s.strength), s.line));
         out.truncate(8);
         out
@@ -206,17 +255,17 @@ impl<'a> Scan<'a> {
     /// Returns the text around a statement: from the recipient named before
     /// it to the next one, for facts the statement itself leaves out.
     pub fn block_of(&self, line: usize) -> String {
-        let start = self
-            .mentions
-            .iter()
-            .rev()
-            .find(|(l, _)| *l <= line)
-            .map_or(line.saturating_sub(3), |(l, _)| *l);
+        let next = self.mentions.partition_point(|(l, _)| *l <= line);
+        let start = match next {
+            0 => line.saturating_sub(3),
+            n => self.mentions[n - 1].0,
+        };
         let end = self
             .mentions
-            .iter()
-            .find(|(l, _)| *l > line)
-            .map_or((line + 4).min(self.texts.len()), |(l, _)| *l);
+            .get(next)
+            .map_or(line + 4, |(l, _)| *l)
+            .min(self.texts.len())
+            .max(start);
         let mut block = String::new();
         // The client's last command in a transcript (">>> DATA") says at
         // which stage the reply below it came; it goes first, so it wins.
@@ -224,14 +273,14 @@ impl<'a> Scan<'a> {
             block.push_str(command);
             block.push(' ');
         }
-        block.push_str(&self.texts[start..end.max(start).min(self.texts.len())].join(" "));
+        block.push_str(&self.texts[start..end].join(" "));
         block
     }
 
     /// Returns the nearest `>>> COMMAND` line above a line, in its paragraph.
     fn transcript_command(&self, line: usize) -> Option<&str> {
-        let first = line.saturating_sub(8);
-        for i in (first..=line.min(self.texts.len().saturating_sub(1))).rev() {
+        let last = line.min(self.texts.len().checked_sub(1)?);
+        for i in (last.saturating_sub(8)..=last).rev() {
             let t = &self.texts[i];
             if t.is_empty() {
                 return None;
@@ -244,52 +293,31 @@ impl<'a> Scan<'a> {
     }
 
     /// Returns lines that name a mail failure by wording alone.
-    pub fn phrase_lines(&self, rules: &super::rules::Rules, reasons: &super::reason::Reasons) -> Vec<usize> {
-        let mut out = Vec::new();
-        for (i, t) in self.texts.iter().enumerate() {
-            if t.is_empty() {
-                continue;
-            }
-            let folded = text::fold(t);
-            if rules.by_phrase(super::Kind::Smtp, &folded).is_some() || reasons.names_failure(&folded) {
-                out.push(i);
-                if out.len() == 8 {
-                    break;
-                }
-            }
-        }
-        out
+    pub fn phrase_lines(&self, rules: &Rules, reasons: &Reasons) -> Vec<usize> {
+        (0..self.texts.len())
+            .filter(|&i| names_failure(&self.texts[i], rules, reasons))
+            .take(8)
+            .collect()
     }
 
     /// Returns the first line naming a failure in words for a recipient:
     /// after its first mention and before the next recipient's, or anywhere
     /// when the text never names it.
-    pub fn phrase_line_for(
-        &self,
-        recipient: &str,
-        rules: &super::rules::Rules,
-        reasons: &super::reason::Reasons,
-    ) -> Option<usize> {
-        let (from, to) = match self.mentions.iter().position(|(_, a)| a.eq_ignore_ascii_case(recipient)) {
-            Some(i) => {
-                let at = self.mentions[i].0;
-                let next = self.mentions[i + 1..]
-                    .iter()
-                    .find(|(_, a)| !a.eq_ignore_ascii_case(recipient))
-                    .map_or(self.texts.len(), |(l, _)| *l);
-                (at, next)
-            }
-            None => (0, self.texts.len()),
+    pub fn phrase_line_for(&self, recipient: &str, rules: &Rules, reasons: &Reasons) -> Option<usize> {
+        let Some(&mi) = self.first_mention.get(&recipient.to_lowercase()) else {
+            return *self
+                .first_phrase
+                .get_or_init(|| (0..self.texts.len()).find(|&i| names_failure(&self.texts[i], rules, reasons)));
         };
+        let from = self.mentions[mi].0;
+        let to = self.mentions[mi + 1..]
+            .iter()
+            .find(|(_, a)| !a.eq_ignore_ascii_case(recipient))
+            .map_or(self.texts.len(), |(l, _)| *l);
         // A line introducing the list ("Delivery to the following recipient
         // has been delayed:") counts for the address below it.
         (from.saturating_sub(2)..to).find(|&i| {
-            let t = &self.texts[i];
-            if t.is_empty() || i < from && !t.ends_with(':') {
-                return false;
-            }
-            let folded = text::fold(t);
-            rules.by_phrase(super::Kind::Smtp, &folded).is_some() || reasons.names_failure(&folded)
+            (i >= from || self.texts[i].ends_with(':')) && names_failure(&self.texts[i], rules, reasons)
         })
     }
 
@@ -297,23 +325,13 @@ impl<'a> Scan<'a> {
     /// it, says delivery to it failed ("Did not reach the following
     /// recipient: a@b") without saying why.
     pub fn failure_line_for(&self, recipient: &str) -> Option<usize> {
-        const FAILED: &[&str] = &[
-            "did not reach", "could not be delivered", "couldn't be delivered", "was not delivered",
-            "wasn't delivered", "undeliverable", "delivery failed", "delivery has failed", "failed permanently",
-            "permanent fatal errors", "permanent delivery errors", "failed recipient", "nie została dostarczona",
-            "nie dotarła", "nie można dostarczyć",
-        ];
-        let at = self.mentions.iter().find(|(_, a)| a.eq_ignore_ascii_case(recipient))?.0;
-        (at.saturating_sub(2)..=at).rev().find(|&i| {
-            let lower = self.texts[i].to_lowercase();
-            FAILED.iter().any(|w| lower.contains(w))
-        })
-        .map(|_| at)
-    }
-
-    /// Tells whether any recipient is named in the text.
-    pub fn names_recipients(&self) -> bool {
-        !self.mentions.is_empty()
+        let at = self.mentions[*self.first_mention.get(&recipient.to_lowercase())?].0;
+        (at.saturating_sub(2)..=at)
+            .any(|i| {
+                let lower = self.texts[i].to_lowercase();
+                FAILED.iter().any(|w| lower.contains(w))
+            })
+            .then_some(at)
     }
 
     /// Returns the first line of the text that says something: for a
@@ -322,14 +340,6 @@ impl<'a> Scan<'a> {
         self.texts.iter().position(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 12)
     }
 
-    /// Returns the physical lines of a logical line.
-    #[cfg_attr(not(test), expect(dead_code, reason = "kept for highlighting"))]
-    pub fn physical(&self, line: usize) -> &[&'a str] {
-        &self.lines[line].lines
-    }
-}
-
-impl Scan<'_> {
     /// Prefers the server's own reply (`<<< 550 ...`) in a transcript over
     /// the mailer's summary of it below (`554 <a@b>... Remote protocol
     /// error`).
@@ -337,13 +347,12 @@ impl Scan<'_> {
         if chosen.text.starts_with("<<<") {
             return chosen;
         }
-        let mut line = chosen.line;
-        while line > 0 && chosen.line - line < 8 {
-            line -= 1;
-            if self.texts[line].is_empty() {
+        let at = self.statements.partition_point(|s| s.line < chosen.line);
+        for s in self.statements[..at].iter().rev() {
+            if chosen.line - s.line > 8 || self.texts[s.line + 1..chosen.line].iter().any(String::is_empty) {
                 break;
             }
-            if let Some(s) = self.statements.iter().find(|s| s.line == line && s.text.starts_with("<<<")) {
+            if s.text.starts_with("<<<") {
                 return s;
             }
         }
@@ -351,9 +360,20 @@ impl Scan<'_> {
     }
 }
 
-fn strongest<'s>(candidates: &[&'s Statement]) -> Option<&'s Statement> {
-    let max = candidates.iter().map(|s| s.strength).max()?;
-    candidates.iter().copied().find(|s| s.strength == max)
+/// Tells whether a line names a mail failure in words.
+fn names_failure(line: &str, rules: &Rules, reasons: &Reasons) -> bool {
+    if line.is_empty() {
+        return false;
+    }
+    let folded = text::fold(line);
+    rules.by_phrase(super::Kind::Smtp, &folded).is_some() || reasons.names_failure(&folded)
+}
+
+/// Returns the addresses written in a text.
+fn addresses_in(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '\'' | '"' | ',' | '[' | ']'))
+        .filter(|t| t.contains('@'))
+        .filter_map(|t| message::clean_address(t.trim_end_matches('.')))
 }
 
 /// Finds the recipient address a line names, if it names one.
@@ -367,29 +387,24 @@ fn mention(line: &str) -> Option<String> {
     }
     // Exchange: "kijitora@example.jp on Thu, 29 Apr 2010 ..."; Gmail and
     // others: the address, then what happened to it.
-    if let Some((first, rest)) = t.split_once(char::is_whitespace) {
-        if first.contains('@') && !rest.trim().is_empty() {
-            if let Some(a) = message::clean_address(first) {
+    if let Some((first, rest)) = t.split_once(char::is_whitespace)
+        && first.contains('@') && !rest.trim().is_empty()
+            && let Some(a) = message::clean_address(first) {
                 return Some(a);
             }
-        }
-    }
-    if let Some(rest) = t.strip_prefix('<') {
-        if let Some(end) = rest.find('>') {
+    if let Some(rest) = t.strip_prefix('<')
+        && let Some(end) = rest.find('>') {
             let after = &rest[end + 1..];
-            if after.starts_with([':', '.', ' ', ',']) || after.is_empty() {
-                if let Some(a) = message::clean_address(&rest[..end]) {
+            if (after.starts_with([':', '.', ' ', ',']) || after.is_empty())
+                && let Some(a) = message::clean_address(&rest[..end]) {
                     return Some(a);
                 }
-            }
         }
-    }
     for re in MENTION.iter() {
-        if let Some(c) = re.captures(line) {
-            if let Some(a) = message::clean_address(&c[1]) {
+        if let Some(c) = re.captures(line)
+            && let Some(a) = message::clean_address(&c[1]) {
                 return Some(a);
             }
-        }
     }
     None
 }

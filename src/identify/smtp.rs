@@ -10,11 +10,10 @@ pub fn find_status(text: &str) -> Option<String> {
     for r in replies(text) {
         if r.with_status {
             let after = text[r.offset + 3..].trim_start_matches([' ', '-', '\t', '#', '(', '\'', '"']);
-            if let Some((_, s)) = statuses(after).next().filter(|(at, _)| *at == 0) {
-                if !is_vague(&s) {
+            if let Some((_, s)) = statuses(after).next().filter(|(at, _)| *at == 0)
+                && !is_vague(&s) {
                     return Some(s);
                 }
-            }
         }
     }
     let mut fallback = None;
@@ -180,7 +179,11 @@ pub fn replies(text: &str) -> Vec<Reply> {
             && after.as_bytes()[1] == b'.'
             && after.as_bytes()[2].is_ascii_digit();
         let before = text[..start].trim_end_matches([' ', '\t', '\'', '"', '(', '[']);
-        let lower_before = before[before.len().saturating_sub(24)..].to_ascii_lowercase();
+        let mut from = before.len().saturating_sub(24);
+        while !before.is_char_boundary(from) {
+            from += 1;
+        }
+        let lower_before = before[from..].to_ascii_lowercase();
         let in_place = before.is_empty()
             || before.ends_with(['\n', ':', ';', '<', '>', '='])
             || before.ends_with("said")

@@ -167,7 +167,7 @@ impl Site {
                 format!("/{lang}/identify"),
                 HTML,
                 PAGE_CACHE,
-                IdentifyPage::new(lang, Outcome::Form, "")
+                IdentifyPage::new(lang, Outcome::Form, "", &config.base_url)
                     .render()?
                     .into_bytes(),
             );
@@ -175,7 +175,9 @@ impl Site {
                 format!("/{lang}/search"),
                 HTML,
                 PAGE_CACHE,
-                SearchPage::empty(library, lang).render()?.into_bytes(),
+                SearchPage::empty(library, lang, &config.base_url)
+                    .render()?
+                    .into_bytes(),
             );
             for article in library.articles() {
                 add(

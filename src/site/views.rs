@@ -54,9 +54,9 @@ impl Layout {
         path: &str,
         title: String,
         description: String,
-        config: &Config,
+        base_url: &str,
     ) -> Layout {
-        let url = |l: Lang| config.absolute(&format!("/{l}{path}"));
+        let url = |l: Lang| format!("{base_url}/{l}{path}");
         Layout {
             canonical: Some(url(lang)),
             alternates: Some(Alternates {
@@ -194,7 +194,7 @@ impl HomePage {
             "/",
             ui.site_name.to_string(),
             ui.tagline.to_string(),
-            config,
+            &config.base_url,
         );
         HomePage {
             l: Layout {
@@ -244,7 +244,7 @@ impl ArticlePage {
             &format!("/{}", article.slug),
             t.title.clone(),
             t.summary.clone(),
-            config,
+            &config.base_url,
         )
         .crumb(group_name, Some(format!("/{lang}/#{group_id}")))
         .crumb(&t.title, None);
@@ -302,7 +302,7 @@ impl ContactPage {
             "/contact",
             ui.contact_title.to_string(),
             ui.contact_intro.to_string(),
-            config,
+            &config.base_url,
         )
         .crumb(ui.contact_title, None);
         let phone_digits: String = config
@@ -418,7 +418,12 @@ pub struct ResultFragment<'a> {
 }
 
 impl<'a> IdentifyPage<'a> {
-    pub fn new(lang: Lang, outcome: Outcome<'a>, text: &'a str) -> IdentifyPage<'a> {
+    pub fn new(
+        lang: Lang,
+        outcome: Outcome<'a>,
+        text: &'a str,
+        base_url: &str,
+    ) -> IdentifyPage<'a> {
         let ui = lang.ui();
         let title = match &outcome {
             Outcome::Form => ui.identify_title,
@@ -427,10 +432,15 @@ impl<'a> IdentifyPage<'a> {
             Outcome::Nothing => ui.none_title,
             Outcome::Found { .. } => ui.result_title,
         };
-        let mut l = Layout::plain(lang, title.to_string(), ui.paste_help.to_string());
-        if matches!(outcome, Outcome::Form) {
-            l.noindex = false;
-        }
+        let mut l = Layout::indexed(
+            lang,
+            "/identify",
+            title.to_string(),
+            ui.paste_help.to_string(),
+            base_url,
+        );
+        // Results are made for one person; only the empty form is a page.
+        l.noindex = !matches!(outcome, Outcome::Form);
         IdentifyPage {
             l: l.crumb(ui.identify_title, None),
             outcome,
@@ -476,16 +486,27 @@ pub struct SearchPage {
 }
 
 impl SearchPage {
-    /// Returns the search page before anything is searched.
-    pub fn empty(library: &Library, lang: Lang) -> SearchPage {
+    /// Returns the layout of a search page with a given title.
+    pub fn layout(lang: Lang, title: String, base_url: &str) -> Layout {
         let ui = lang.ui();
+        let mut l = Layout::indexed(
+            lang,
+            "/search",
+            title,
+            ui.search_label.to_string(),
+            base_url,
+        )
+        .crumb(ui.search_title, None);
+        // Search pages hold nothing an article does not; robots.txt keeps
+        // crawlers off them too.
+        l.noindex = true;
+        l
+    }
+
+    /// Returns the search page before anything is searched.
+    pub fn empty(library: &Library, lang: Lang, base_url: &str) -> SearchPage {
         SearchPage {
-            l: Layout::plain(
-                lang,
-                ui.search_title.to_string(),
-                ui.search_label.to_string(),
-            )
-            .crumb(ui.search_title, None),
+            l: SearchPage::layout(lang, lang.ui().search_title.to_string(), base_url),
             query: String::new(),
             too_long: false,
             hits: Vec::new(),

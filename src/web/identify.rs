@@ -36,102 +36,93 @@ const FRAGMENT_HEADER: &str = "x-requested-with";
 pub async fn form(State(app): State<App>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let Some(lang) = lang_of_path(parts.uri.path()) else {
-        return Error::method_not_allowed(Surface::Page(Lang::Pl)).into_response();
+        // `/{lang}/identify` with a segment that is no language.
+        return super::pages::not_found(State(app), Request::from_parts(parts, body)).await;
     };
     let surface = Surface::Page(lang);
     if let Err(wait) = app.limits.check(Bucket::Identify, &parts) {
         return Error::rate_limited(surface, wait).into_response();
     }
-    let fragment = parts.headers.contains_key(FRAGMENT_HEADER);
+    let reply = Reply {
+        lang,
+        fragment: parts.headers.contains_key(FRAGMENT_HEADER),
+        base_url: app.config.base_url.clone(),
+    };
     let limit = app.config.paste_limit;
     let bytes = match read_body(body, &parts.headers, app.config.body_limit()).await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
-            let outcome = Outcome::Dropped {
-                limit: human_size(limit),
-            };
-            return page(lang, outcome, "", StatusCode::PAYLOAD_TOO_LARGE, fragment);
+            let limit = human_size(limit);
+            return reply.page(
+                Outcome::Dropped { limit },
+                "",
+                StatusCode::PAYLOAD_TOO_LARGE,
+            );
         }
         Err(BodyError::Unreadable) => return Error::unreadable_body(surface).into_response(),
     };
     let text = form_text(&bytes);
     drop(bytes);
     if text.len() > limit {
-        let outcome = Outcome::TooLarge {
-            limit: human_size(limit),
-        };
-        return page(
-            lang,
-            outcome,
+        let limit = human_size(limit);
+        return reply.page(
+            Outcome::TooLarge { limit },
             &text,
             StatusCode::PAYLOAD_TOO_LARGE,
-            fragment,
         );
     }
     if text.trim().is_empty() {
-        return page(
-            lang,
-            Outcome::Empty,
-            &text,
-            StatusCode::BAD_REQUEST,
-            fragment,
-        );
+        return reply.page(Outcome::Empty, &text, StatusCode::BAD_REQUEST);
     }
     let build = app.shared.load_full();
     if text.len() <= INLINE_LIMIT {
-        return result_page(&build, lang, &text, fragment, &app.config.base_url);
+        return reply.result(&build, &text);
     }
-    let base_url = app.config.base_url.clone();
-    let work = move || result_page(&build, lang, &text, fragment, &base_url);
-    match tokio::task::spawn_blocking(work).await {
+    match tokio::task::spawn_blocking(move || reply.result(&build, &text)).await {
         Ok(res) => res,
         Err(e) => Error::internal(surface, e).into_response(),
     }
 }
 
-/// Classifies a text and renders the result page (or its fragment).
-fn result_page(build: &Build, lang: Lang, text: &str, fragment: bool, base_url: &str) -> Response {
-    let findings = build.classifier.classify(text.as_bytes());
-    let answer = answer::answer(findings, &build.library, lang);
-    let outcome = if answer.findings.is_empty() {
-        Outcome::Nothing
-    } else {
-        Outcome::Found {
-            findings: answer
-                .findings
-                .iter()
-                .map(|f| FindingView::new(f, lang, base_url))
-                .collect(),
-            lines: answer::pasted_lines(text, &answer.findings),
-        }
-    };
-    let html = render(lang, outcome, text, fragment);
-    html_response(html, StatusCode::OK, lang)
+/// How to answer one form: in which language, whole page or fragment.
+struct Reply {
+    lang: Lang,
+    /// The script asked for the result alone.
+    fragment: bool,
+    base_url: String,
 }
 
-/// Renders the identify page, or only its result part for the script.
-fn render<'a>(
-    lang: Lang,
-    outcome: Outcome<'a>,
-    text: &'a str,
-    fragment: bool,
-) -> Result<String, askama::Error> {
-    let page = IdentifyPage::new(lang, outcome, text);
-    if fragment {
-        page.into_fragment().render()
-    } else {
-        page.render()
+impl Reply {
+    /// Classifies a text and renders the result.
+    fn result(&self, build: &Build, text: &str) -> Response {
+        let lang = self.lang;
+        let findings = build.classifier.classify(text.as_bytes());
+        let answer = answer::answer(findings, &build.library, lang);
+        let outcome = if answer.findings.is_empty() {
+            Outcome::Nothing
+        } else {
+            Outcome::Found {
+                findings: answer
+                    .findings
+                    .iter()
+                    .map(|f| FindingView::new(f, lang, &self.base_url))
+                    .collect(),
+                lines: answer::pasted_lines(text, &answer.findings),
+            }
+        };
+        self.page(outcome, text, StatusCode::OK)
     }
-}
 
-fn page(
-    lang: Lang,
-    outcome: Outcome<'_>,
-    text: &str,
-    status: StatusCode,
-    fragment: bool,
-) -> Response {
-    html_response(render(lang, outcome, text, fragment), status, lang)
+    /// Renders the identify page, or only its result part for the script.
+    fn page(&self, outcome: Outcome<'_>, text: &str, status: StatusCode) -> Response {
+        let page = IdentifyPage::new(self.lang, outcome, text, &self.base_url);
+        let html = if self.fragment {
+            page.into_fragment().render()
+        } else {
+            page.render()
+        };
+        html_response(html, status, self.lang)
+    }
 }
 
 fn html_response(html: Result<String, askama::Error>, status: StatusCode, lang: Lang) -> Response {

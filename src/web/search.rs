@@ -20,7 +20,7 @@ use super::pages;
 use crate::answer;
 use crate::lang::Lang;
 use crate::site::NO_STORE;
-use crate::site::views::{HitView, Layout, PastedHit, SearchPage};
+use crate::site::views::{HitView, PastedHit, SearchPage};
 
 /// The longest query searched, in characters; longer ones are cut.
 pub const MAX_QUERY: usize = 200;
@@ -76,12 +76,8 @@ pub async fn page(State(app): State<App>, req: Request) -> Response {
         .collect();
     let pasted = pasted_findings(&build, &query, lang);
     let ui = lang.ui();
-    let mut l = Layout::plain(
-        lang,
-        format!("{}: {query}", ui.search_title),
-        ui.search_label.to_string(),
-    )
-    .crumb(ui.search_title, None);
+    let title = format!("{}: {query}", ui.search_title);
+    let mut l = SearchPage::layout(lang, title, &app.config.base_url);
     l.query = query.clone();
     let page = SearchPage {
         l,
