@@ -126,6 +126,15 @@
 
   // ---- Instant search -------------------------------------------------------
 
+  // The same as the server's lists: the code is shown beside the title.
+  function withoutCode(title, code) {
+    if (code && title.indexOf(code) === 0) {
+      var rest = title.slice(code.length).replace(/^[\s:\u2013\u2014-]+/, "");
+      if (rest) { return rest; }
+    }
+    return title;
+  }
+
   function enhanceSearch() {
     var input = document.getElementById("site-search-q");
     var list = document.getElementById("site-search-results");
@@ -156,7 +165,7 @@
           code.className = "code";
           code.textContent = r.code;
           a.appendChild(code);
-          a.appendChild(document.createTextNode(r.title));
+          a.appendChild(document.createTextNode(withoutCode(r.title, r.code)));
           li.appendChild(a);
           list.appendChild(li);
         });

@@ -43,12 +43,13 @@ pub const NO_STORE: &str = "no-store";
 
 /// The brotli quality of pre-compressed pages.
 ///
-/// Measured on this site's pages (release build, one core of this
+/// Measured on this site's pages (release build, one core of this 2-core
 /// machine): quality 6 compresses them at about 25 MB/s, and its output is
-/// within 0.2% of quality 9, which is about 20 times slower (q9 at 1–2 MB/s
-/// would cost ~0.4 s of start-up alone). Quality 10 and 11 save another
-/// 10–13% but at 0.7–1.4 MB/s, which breaks the 150 ms budget from start-up
-/// to the first answered request. So: 6.
+/// within 0.2% of quality 9's, which is about 20 times slower (1–2 MB/s,
+/// ~0.4 s of start-up for the whole site). Qualities 10 and 11 would save
+/// another 11–14% but run at 0.7–1.7 MB/s, far past the budget of 150 ms
+/// from start-up to the first answered request. With 6, that takes about
+/// 40 ms (median of 15 starts, `diagnoza serve` to the first 200).
 pub const BROTLI_QUALITY: i32 = 6;
 /// The brotli window: 1 MiB, larger than any page, so a bigger one gains nothing.
 const BROTLI_WINDOW: i32 = 20;

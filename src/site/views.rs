@@ -123,11 +123,21 @@ impl ListItem {
         let t = article.in_lang(lang);
         ListItem {
             code: article.code.clone(),
-            title: t.title.clone(),
+            title: without_code(&t.title, &article.code).to_string(),
             summary: t.summary.clone(),
             url: article.url(lang),
         }
     }
+}
+
+/// Returns a title without the code it starts with, for lists that show
+/// the code beside it ("554 5.7.1 Relay access denied" → "Relay access denied").
+pub fn without_code<'a>(title: &'a str, code: &str) -> &'a str {
+    let rest = title
+        .strip_prefix(code)
+        .map(|r| r.trim_start_matches([' ', ':', '–', '—', '-']))
+        .unwrap_or(title);
+    if rest.is_empty() { title } else { rest }
 }
 
 /// A group of articles on the home page.
@@ -570,4 +580,27 @@ pub struct SitemapUrl {
 #[template(path = "sitemap.xml")]
 pub struct Sitemap {
     pub urls: Vec<SitemapUrl>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_code;
+
+    #[test]
+    fn list_titles_drop_the_code_shown_beside_them() {
+        assert_eq!(
+            without_code("554 5.7.1 Relay access denied", "554 5.7.1"),
+            "Relay access denied"
+        );
+        assert_eq!(
+            without_code("554 5.7.1: message refused", "554 5.7.1"),
+            "message refused"
+        );
+        assert_eq!(
+            without_code("HTTP 403 – Forbidden", "HTTP 403"),
+            "Forbidden"
+        );
+        assert_eq!(without_code("Błąd 403", "HTTP 403"), "Błąd 403");
+        assert_eq!(without_code("554 5.7.1", "554 5.7.1"), "554 5.7.1");
+    }
 }

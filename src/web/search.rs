@@ -20,7 +20,7 @@ use super::pages;
 use crate::answer;
 use crate::lang::Lang;
 use crate::site::NO_STORE;
-use crate::site::views::{HitView, PastedHit, SearchPage};
+use crate::site::views::{HitView, PastedHit, SearchPage, without_code};
 
 /// The longest query searched, in characters; longer ones are cut.
 pub const MAX_QUERY: usize = 200;
@@ -69,7 +69,7 @@ pub async fn page(State(app): State<App>, req: Request) -> Response {
         .into_iter()
         .map(|h| HitView {
             url: h.url,
-            title: h.title,
+            title: without_code(&h.title, &h.code).to_string(),
             code: h.code,
             snippet_html: h.snippet_html,
         })

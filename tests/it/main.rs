@@ -16,3 +16,5 @@ mod not_found;
 mod pages;
 mod security;
 mod sitemap;
+mod classify_props;
+mod corpus;

@@ -1,0 +1,133 @@
+//! The classifier never panics, whatever it is given: property tests over
+//! arbitrary bytes and over inputs built from bounce fragments, plus the
+//! hostile inputs of issue 7 (1 MiB of one character, deeply nested MIME,
+//! ten thousand recipients, invalid encodings).
+//!
+//! Linear time is shown by the `scaling` group of `cargo bench --bench
+//! identify`, not here: tests do not time things.
+
+use proptest::prelude::*;
+
+use crate::common::build_ref;
+
+fn classify(input: &[u8]) -> usize {
+    build_ref().classifier.classify(input).len()
+}
+
+/// Pieces of real bounces, to build inputs that reach deep into the parser.
+const FRAGMENTS: &[&str] = &[
+    "From: MAILER-DAEMON@example.org\n",
+    "Subject: Undelivered Mail Returned to Sender\n",
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n",
+    "Content-Type: message/delivery-status\n",
+    "Content-Type: message/rfc822\n",
+    "Content-Transfer-Encoding: base64\n",
+    "Content-Transfer-Encoding: quoted-printable\n",
+    "\n--b\n",
+    "\n--b--\n",
+    "Final-Recipient: rfc822; jan@example.com\n",
+    "Action: failed\n",
+    "Status: 5.7.1\n",
+    "Diagnostic-Code: smtp; 554 5.7.1 <jan@example.com>: Relay access denied\n",
+    "Remote-MTA: dns; mx.example.com [192.0.2.1]\n",
+    "<jan@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1\n",
+    "    (in reply to RCPT TO command)\n",
+    ">>> RCPT To:<jan@example.com>\n",
+    "<<< 550-5.7.1 first\n<<< 550 5.7.1 second\n",
+    "> ",
+    ">> ",
+    "From jan@example.com Sat Nov 28 10:00:00 2026\n",
+    "=C5=82=\n",
+    "5.7.",
+    "554",
+    "HTTP/1.1 503 Service Unavailable\n",
+    "błąd HTTP 500\n",
+    "\r\n",
+    "\r",
+    "\u{feff}",
+    "\u{0}",
+    "<script>alert(1)</script>",
+    "Service unavailable; Client host [192.0.2.10] blocked using zen.spamhaus.org\n",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        classify(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,2000}") {
+        classify(text.as_bytes());
+    }
+
+    #[test]
+    fn bounce_fragments_never_panic(parts in proptest::collection::vec(0..FRAGMENTS.len(), 0..80), noise in "[ -~]{0,20}") {
+        let mut input = String::new();
+        for (i, p) in parts.iter().enumerate() {
+            input.push_str(FRAGMENTS[*p]);
+            if i % 7 == 3 {
+                input.push_str(&noise);
+            }
+        }
+        classify(input.as_bytes());
+    }
+}
+
+#[test]
+fn one_mebibyte_of_one_character() {
+    for c in [b'a', b'5', b'>', b'<', b'\n', b'\r', b' ', b'.', b'@', b'-', b'=', 0xff] {
+        classify(&vec![c; 1 << 20]);
+    }
+}
+
+#[test]
+fn deeply_nested_mime() {
+    let depth = 2000;
+    let mut m = String::from("From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail\nMIME-Version: 1.0\n");
+    for i in 0..depth {
+        m.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"));
+    }
+    m.push_str("Content-Type: text/plain\n\n550 5.1.1 <jan@example.com>: User unknown\n");
+    for i in (0..depth).rev() {
+        m.push_str(&format!("\n--b{i}--\n"));
+    }
+    classify(m.as_bytes());
+    let mut nested = String::new();
+    for _ in 0..500 {
+        nested.push_str("Content-Type: message/rfc822\n\nFrom: a@example.org\nSubject: x\n");
+    }
+    classify(nested.as_bytes());
+}
+
+#[test]
+fn ten_thousand_recipients() {
+    let mut m = String::from(
+        "From: MAILER-DAEMON@example.org\nTo: anna@example.org\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n",
+    );
+    for i in 0..10_000 {
+        m.push_str(&format!("<u{i}@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown user (in reply to RCPT TO command)\n"));
+    }
+    m.push_str("\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.org\n\n");
+    for i in 0..10_000 {
+        m.push_str(&format!("Final-Recipient: rfc822; u{i}@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown user\n\n"));
+    }
+    m.push_str("--b--\n");
+    assert_eq!(classify(m.as_bytes()), 10_000, "one finding per failed recipient");
+}
+
+#[test]
+fn invalid_encodings() {
+    let cases: [&[u8]; 5] = [
+        b"Subject: =?utf-8?B?####?=\nContent-Transfer-Encoding: base64\n\n!!!not base64!!!\n550 5.1.1 unknown\n",
+        b"Content-Type: text/plain; charset=nonexistent-charset\n\n\xff\xfe\xfd 550 5.1.1 x\n",
+        b"Content-Transfer-Encoding: quoted-printable\n\n=ZZ=\n=\n=C5\n554 5.7.1 Relay access denied\n",
+        b"\xc3\x28\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc 554 5.7.1 x\n",
+        b"Content-Type: text/plain; charset=iso-2022-jp\n\n\x1b$B%f!<%6\x1b(B 550 5.1.1\n",
+    ];
+    for case in cases {
+        classify(case);
+    }
+}

@@ -1,0 +1,149 @@
+//! The classifier against real bounces: Sisimai's test mail collection,
+//! with Sisimai 5's answers as the reference (`../shared/corpus`, see its
+//! README). Skips, saying why, where the corpus is not present; set
+//! `DIAGNOZA_CORPUS` to point at it elsewhere.
+//!
+//! The figures are counted the way `../shared/tools/score-corpus` counts
+//! them, and the test fails when one drops under the targets of issue 3.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use diagnoza::identify::Finding;
+
+use crate::common::build_ref;
+
+/// Bounce reasons that are not failures; records with them are not scored.
+const NOT_BOUNCES: [&str; 4] = ["delivered", "feedback", "vacation", "-"];
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("DIAGNOZA_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    dir.join("sisimai-gold-v5.tsv").is_file().then_some(dir)
+}
+
+struct Record {
+    recipient: String,
+    code: String,
+    status: String,
+    reason: String,
+}
+
+#[derive(Default, Debug)]
+struct Counts {
+    records: usize,
+    found: usize,
+    with_code: usize,
+    code_right: usize,
+    with_status: usize,
+    status_right: usize,
+    reason_right: usize,
+    not_bounce_files: usize,
+    false_positives: usize,
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    100.0 * a as f64 / b.max(1) as f64
+}
+
+#[test]
+fn scores_on_the_shared_corpus() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!(
+            "skipped: no corpus at {} (set DIAGNOZA_CORPUS to the folder holding sisimai-gold-v5.tsv)",
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").display()
+        );
+        return;
+    };
+    let gold = std::fs::read_to_string(dir.join("sisimai-gold-v5.tsv")).expect("the gold file reads");
+    let mut files: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    let mut lines = gold.lines();
+    let head: Vec<&str> = lines.next().expect("a header line").split('\t').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).expect("a known column");
+    let (file, code, status, reason, recipient) =
+        (col("file"), col("replycode"), col("deliverystatus"), col("reason"), col("recipient"));
+    for line in lines {
+        let f: Vec<&str> = line.split('\t').collect();
+        files.entry(f[file].to_string()).or_default().push(Record {
+            recipient: f[recipient].to_lowercase(),
+            code: f[code].to_string(),
+            status: f[status].to_string(),
+            reason: f[reason].to_string(),
+        });
+    }
+
+    let build = build_ref();
+    let mut n = Counts::default();
+    let mut misses = Vec::new();
+    for (name, records) in &files {
+        let bytes = std::fs::read(dir.join(name)).expect("a corpus file reads");
+        let findings: Vec<Finding> = build.classifier.classify(&bytes);
+        if name.starts_with("sisimai/maildir/not/") {
+            n.not_bounce_files += 1;
+            if !findings.is_empty() {
+                n.false_positives += 1;
+                misses.push(format!("{name}: not a bounce, got {} finding(s)", findings.len()));
+            }
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let scored: Vec<&Record> = records.iter().filter(|r| !NOT_BOUNCES.contains(&r.reason.as_str())).collect();
+        for r in &scored {
+            n.records += 1;
+            let has_code = !r.code.is_empty() && text.contains(&r.code);
+            let has_status = !r.status.is_empty() && text.contains(&r.status);
+            n.with_code += usize::from(has_code);
+            n.with_status += usize::from(has_status);
+            let named = findings
+                .iter()
+                .find(|f| f.facts.recipient.as_deref().map(str::to_lowercase).as_deref() == Some(r.recipient.as_str()));
+            let Some(f) = named.or_else(|| (scored.len() == 1).then(|| findings.first()).flatten()) else {
+                misses.push(format!("{name}: nothing for {}", r.recipient));
+                continue;
+            };
+            n.found += 1;
+            if has_code && f.code.map(|c| c.to_string()).as_deref() == Some(r.code.as_str()) {
+                n.code_right += 1;
+            }
+            if has_status && f.status.as_deref() == Some(r.status.as_str()) {
+                n.status_right += 1;
+            }
+            if f.reason == Some(r.reason.as_str()) {
+                n.reason_right += 1;
+            } else {
+                misses.push(format!("{name}: reason {:?} != {}", f.reason, r.reason));
+            }
+        }
+    }
+
+    let summary = format!(
+        "records {}, found {:.1}%, reply code {:.1}% of {}, status {:.1}% of {}, reason {:.1}%, false positives {}/{}",
+        n.records,
+        pct(n.found, n.records),
+        pct(n.code_right, n.with_code),
+        n.with_code,
+        pct(n.status_right, n.with_status),
+        n.with_status,
+        pct(n.reason_right, n.records),
+        n.false_positives,
+        n.not_bounce_files,
+    );
+    eprintln!("corpus: {summary}");
+    assert!(n.records > 800, "the gold file lists {} records; is it complete?", n.records);
+    let failing: Vec<String> = [
+        ("found", pct(n.found, n.records), 98.0),
+        ("reply code", pct(n.code_right, n.with_code), 97.0),
+        ("status", pct(n.status_right, n.with_status), 97.0),
+        ("reason", pct(n.reason_right, n.records), 85.0),
+    ]
+    .iter()
+    .filter(|(_, got, target)| got < target)
+    .map(|(what, got, target)| format!("{what} {got:.1}% < {target}%"))
+    .collect();
+    assert!(
+        failing.is_empty() && n.false_positives == 0,
+        "{summary}\nunder target: {failing:?}\nfirst misses:\n{}",
+        misses.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
