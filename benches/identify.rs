@@ -16,6 +16,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use diagnoza::content::{Library, embedded_files};
 use diagnoza::identify::Classifier;
 
+// The same allocator as the binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn classifier() -> Classifier {
     let library = Library::from_files(&embedded_files()).expect("the embedded content is valid");
     Classifier::new(&library.rules())
@@ -32,13 +36,18 @@ fn corpus() -> Option<Vec<Vec<u8>>> {
 }
 
 fn collect(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
             collect(&p, out);
-        } else if p.file_name().is_some_and(|n| n != "README.md" && n != "LICENSE") {
+        } else if p
+            .file_name()
+            .is_some_and(|n| n != "README.md" && n != "LICENSE")
+        {
             out.push(std::fs::read(&p).expect("a corpus file reads"));
         }
     }
@@ -53,9 +62,16 @@ fn benches(c: &mut Criterion) {
         Some(files) => {
             let mut group = c.benchmark_group("corpus");
             group.throughput(Throughput::Elements(files.len() as u64));
-            group.sample_size(20).measurement_time(Duration::from_secs(10));
+            group
+                .sample_size(20)
+                .measurement_time(Duration::from_secs(10));
             group.bench_function("all files", |b| {
-                b.iter(|| files.iter().map(|f| classifier.classify(f).len()).sum::<usize>())
+                b.iter(|| {
+                    files
+                        .iter()
+                        .map(|f| classifier.classify(f).len())
+                        .sum::<usize>()
+                })
             });
             group.finish();
         }
@@ -64,7 +80,9 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("paste");
     group.throughput(Throughput::Bytes(BOUNCE.len() as u64));
-    group.bench_function("postfix bounce", |b| b.iter(|| classifier.classify(BOUNCE.as_bytes())));
+    group.bench_function("postfix bounce", |b| {
+        b.iter(|| classifier.classify(BOUNCE.as_bytes()))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("scaling");
@@ -73,9 +91,11 @@ fn benches(c: &mut Criterion) {
     for kib in [64usize, 256, 1024] {
         let input = unit.repeat(kib * 1024 / unit.len());
         group.throughput(Throughput::Bytes(input.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{kib} KiB")), &input, |b, input| {
-            b.iter(|| classifier.classify(input.as_bytes()))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{kib} KiB")),
+            &input,
+            |b, input| b.iter(|| classifier.classify(input.as_bytes())),
+        );
     }
     group.finish();
 }

@@ -42,7 +42,10 @@ pub fn embedded_files() -> Vec<SourceFile> {
         for file in dir.files() {
             files.push(SourceFile {
                 path: file.path().to_string_lossy().replace('\\', "/"),
-                text: String::from_utf8_lossy(file.contents()).into_owned(),
+                text: match std::str::from_utf8(file.contents()) {
+                    Ok(text) => text.to_string(),
+                    Err(_) => String::from_utf8_lossy(file.contents()).into_owned(),
+                },
             });
         }
     }
@@ -249,7 +252,18 @@ impl Library {
     ///
     /// Returns every problem at once, so `diagnoza check` can list them all.
     pub fn from_files(files: &[SourceFile]) -> Result<Library, Problems> {
-        let articles = validate::articles(files)?;
+        Self::build(validate::articles(files, validate::Depth::Full)?)
+    }
+
+    /// Reads only the articles' front matter: titles, codes and recognition
+    /// rules, without rendering or checking the Markdown. For `diagnoza
+    /// identify`, which starts once per command; `diagnoza check` and the
+    /// server read everything.
+    pub fn front_matter_only(files: &[SourceFile]) -> Result<Library, Problems> {
+        Self::build(validate::articles(files, validate::Depth::FrontMatter)?)
+    }
+
+    fn build(articles: Vec<Article>) -> Result<Library, Problems> {
         let by_slug = articles
             .iter()
             .enumerate()

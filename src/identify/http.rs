@@ -77,7 +77,11 @@ pub fn find(lines: &[String]) -> Vec<HttpHit> {
         let mut best: Option<HttpHit> = None;
         let mut consider = |code: u16, strength: u8| {
             if (400..=599).contains(&code) && best.as_ref().is_none_or(|b| strength > b.strength) {
-                best = Some(HttpHit { code, line: i, strength });
+                best = Some(HttpHit {
+                    code,
+                    line: i,
+                    strength,
+                });
             }
         };
         for (re, strength) in WITH_CODE.iter() {
@@ -114,8 +118,16 @@ mod tests {
         assert_eq!(codes("HTTP ERROR 500"), [500]);
         assert_eq!(codes("BŁĄD HTTP 500"), [500]);
         assert_eq!(codes("502 Bad Gateway"), [502]);
-        assert_eq!(codes("curl: (22) The requested URL returned error: 404"), [404]);
-        assert_eq!(codes(r#"203.0.113.5 - - [28/Nov/2026:10:00:00 +0100] "GET /wp-admin/ HTTP/1.1" 503 512 "-" "curl""#), [503]);
+        assert_eq!(
+            codes("curl: (22) The requested URL returned error: 404"),
+            [404]
+        );
+        assert_eq!(
+            codes(
+                r#"203.0.113.5 - - [28/Nov/2026:10:00:00 +0100] "GET /wp-admin/ HTTP/1.1" 503 512 "-" "curl""#
+            ),
+            [503]
+        );
         assert_eq!(codes("Error 522"), [522]);
         assert_eq!(codes("Internal Server Error"), [500]);
         assert_eq!(codes("HTTP/1.1 200 OK"), Vec::<u16>::new());

@@ -4,7 +4,10 @@
 //! The result, a [`Mail`], separates what the bounce says (its human text and
 //! its DSN records) from the copy of the original message it carries.
 
-use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use mailparse::MailHeaderMap;
 
 use super::text;
 
@@ -26,7 +29,9 @@ pub struct DsnRecord {
 impl DsnRecord {
     /// Returns the recipient: the final one, else the original one.
     pub fn recipient(&self) -> Option<&str> {
-        self.final_recipient.as_deref().or(self.original_recipient.as_deref())
+        self.final_recipient
+            .as_deref()
+            .or(self.original_recipient.as_deref())
     }
 
     fn is_empty(&self) -> bool {
@@ -58,15 +63,47 @@ impl Mail {
     /// Tells whether the message presents itself as a bounce: sent by a
     /// mailer daemon or postmaster, or titled like a delivery report.
     pub fn looks_like_bounce(&self) -> bool {
-        const SENDERS: &[&str] = &["mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "mailerdaemon", "mdaemon"];
-        const SUBJECTS: &[&str] = &[
-            "undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed",
-            "failure notice", "returned mail", "mail delivery failed", "delivery notification", "could not be delivered",
-            "not delivered", "nondeliverable", "non-delivery", "non delivery", "delivery problem", "could not send",
-            "delayed mail", "mail system error", "returned to sender", "delivery has failed", "delivery report",
-            "message not delivered", "warning: message", "failed delivery", "bounce",
+        const SENDERS: &[&str] = &[
+            "mailer-daemon",
+            "postmaster",
+            "mail-daemon",
+            "maildaemon",
+            "mailerdaemon",
+            "mdaemon",
         ];
-        let local = self.from.as_deref().and_then(|f| f.split('@').next()).unwrap_or("").to_ascii_lowercase();
+        const SUBJECTS: &[&str] = &[
+            "undeliver",
+            "undelivered",
+            "delivery status notification",
+            "delivery failure",
+            "delivery failed",
+            "failure notice",
+            "returned mail",
+            "mail delivery failed",
+            "delivery notification",
+            "could not be delivered",
+            "not delivered",
+            "nondeliverable",
+            "non-delivery",
+            "non delivery",
+            "delivery problem",
+            "could not send",
+            "delayed mail",
+            "mail system error",
+            "returned to sender",
+            "delivery has failed",
+            "delivery report",
+            "message not delivered",
+            "warning: message",
+            "failed delivery",
+            "bounce",
+        ];
+        let local = self
+            .from
+            .as_deref()
+            .and_then(|f| f.split('@').next())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let subject = self.subject.to_lowercase();
         SENDERS.iter().any(|s| local.contains(s))
             || !self.failed_recipients.is_empty()
@@ -74,12 +111,32 @@ impl Mail {
     }
 }
 
-/// Tells whether a text starts with a header block (a raw message).
+/// Tells whether a text starts with a header block (a raw message): header
+/// lines from the first line on, two or more of them ones every message has.
 pub fn looks_like_message(text: &str) -> bool {
+    const KNOWN: [&str; 13] = [
+        "from",
+        "to",
+        "subject",
+        "date",
+        "received",
+        "return-path",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "delivered-to",
+        "reply-to",
+        "auto-submitted",
+        "x-failed-recipients",
+    ];
     let mut known = 0;
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in text.lines().take(400).enumerate() {
         if line.is_empty() {
             return i > 0 && known >= 2;
+        }
+        if known >= 3 {
+            // Enough headers every message has, from the first line on.
+            return true;
         }
         if line.starts_with([' ', '\t']) {
             continue;
@@ -91,89 +148,174 @@ pub fn looks_like_message(text: &str) -> bool {
         if name.is_empty() || name.contains(' ') || name.len() > 76 {
             return false;
         }
-        let lower = name.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "from" | "to" | "subject" | "date" | "received" | "return-path" | "message-id" | "mime-version"
-                | "content-type" | "delivered-to" | "reply-to" | "auto-submitted" | "x-failed-recipients"
-        ) {
+        if KNOWN.iter().any(|k| name.eq_ignore_ascii_case(k)) {
             known += 1;
-        }
-        if i > 400 {
-            break;
         }
     }
     known >= 2
 }
 
+static PART_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "message/delivery-status",
+            "message/rfc822",
+            "message/global\n",
+            "message/global;",
+        ])
+        .expect("part types compile")
+});
+
+/// Splits a multipart bounce before the part that returns the original
+/// message, when that part comes after the delivery status.
+///
+/// The returned message is often most of the bounce (with attachments, in
+/// base64); only its headers matter, for its recipients. Keeping it from
+/// the MIME parser makes a bounce cheap to read whatever it carries.
+fn split_returned(raw: &[u8]) -> (&[u8], Option<&[u8]>) {
+    let Some(body) = memchr::memmem::find(raw, b"\n\n") else {
+        return (raw, None);
+    };
+    // Only a multipart message has parts to split off.
+    let headers = &raw[..body];
+    if !headers
+        .windows(10)
+        .any(|w| w.eq_ignore_ascii_case(b"multipart/"))
+    {
+        return (raw, None);
+    }
+    let mut seen_status = false;
+    for m in PART_TYPES.find_iter(&raw[body..]) {
+        let at = body + m.start();
+        if m.pattern().as_usize() == 0 {
+            seen_status = true;
+            continue;
+        }
+        let line_start = raw[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let is_header = raw[line_start..at].eq_ignore_ascii_case(b"content-type: ")
+            || raw[line_start..at].eq_ignore_ascii_case(b"content-type:");
+        if !is_header {
+            continue;
+        }
+        if !seen_status {
+            return (raw, None);
+        }
+        // The returned message starts after the part's own headers.
+        let part = &raw[line_start..];
+        let inner = memchr::memmem::find(part, b"\n\n").map_or(&[][..], |i| &part[i + 2..]);
+        return (
+            &raw[..line_start],
+            Some(&inner[..inner.len().min(64 * 1024)]),
+        );
+    }
+    (raw, None)
+}
+
+/// The top-level headers a bounce is read from. The MIME parser is given
+/// only these (with their continuation lines): the rest, `Received` lines,
+/// signatures and tracking, is often most of a bounce's headers.
+const KEPT_HEADERS: [&str; 8] = [
+    "content-type",
+    "content-transfer-encoding",
+    "mime-version",
+    "from",
+    "to",
+    "subject",
+    "x-failed-recipients",
+    "content-disposition",
+];
+
+/// Returns the lines of a header block whose field is one of `names`, with
+/// their continuation lines.
+fn header_lines(block: &[u8], names: &[&str], out: &mut Vec<u8>) {
+    let mut keep = false;
+    let mut start = 0;
+    while start < block.len() {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i + 1);
+        let line = &block[start..end];
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            let name = memchr::memchr(b':', line).map_or(line, |i| &line[..i]);
+            keep = names
+                .iter()
+                .any(|k| name.eq_ignore_ascii_case(k.as_bytes()));
+        }
+        if keep {
+            out.extend_from_slice(line);
+        }
+        start = end;
+    }
+}
+
+/// Returns the message with only the kept top-level headers.
+fn prune_headers(raw: &[u8]) -> Vec<u8> {
+    let end = memchr::memmem::find(raw, b"\n\n").map_or(raw.len(), |i| i + 1);
+    let mut out = Vec::with_capacity(raw.len());
+    header_lines(&raw[..end], &KEPT_HEADERS, &mut out);
+    out.extend_from_slice(&raw[end..]);
+    out
+}
+
+/// The most of one text part that is read: a bounce says what it has to
+/// say long before this, and a huge part is an attachment, not a report.
+const PART_LIMIT: usize = 16 * 1024;
+
 /// Parses a raw message.
 pub fn parse(raw: &[u8]) -> Option<Mail> {
-    let message = MessageParser::default().parse(raw)?;
+    let (raw, returned) = split_returned(raw);
+    let pruned = prune_headers(raw);
+    let message = mailparse::parse_mail(&pruned).ok()?;
+    let headers = &message.headers;
     let mut mail = Mail {
-        from: first_address(message.from()),
-        to: all_addresses(message.to()),
-        subject: message.subject().unwrap_or_default().to_string(),
-        failed_recipients: message
-            .header_raw("X-Failed-Recipients")
-            .map(|v| v.split(',').filter_map(clean_address).collect())
+        from: headers
+            .get_first_header("From")
+            .and_then(|h| first_address(h)),
+        to: headers
+            .get_first_header("To")
+            .map(all_addresses)
+            .unwrap_or_default(),
+        subject: headers.get_first_value("Subject").unwrap_or_default(),
+        failed_recipients: headers
+            .get_first_header("X-Failed-Recipients")
+            .map(|h| h.get_value().split(',').filter_map(clean_address).collect())
             .unwrap_or_default(),
         ..Mail::default()
     };
+    if let Some(headers) = returned {
+        original_headers(&mut mail, headers);
+    }
 
     let mut plain = String::new();
     let mut html = String::new();
-    for part in &message.parts {
-        let (ctype, subtype) = match part.content_type() {
-            Some(ct) => (
-                ct.ctype().to_ascii_lowercase(),
-                ct.subtype().unwrap_or_default().to_ascii_lowercase(),
-            ),
-            None => ("text".to_string(), "plain".to_string()),
-        };
-        match (ctype.as_str(), subtype.as_str(), &part.body) {
-            ("multipart", _, _) => {}
-            ("message", "delivery-status" | "global-delivery-status", body) => {
-                let raw = match body {
-                    PartType::Text(t) | PartType::Html(t) => t.as_bytes().to_vec(),
-                    PartType::Binary(b) | PartType::InlineBinary(b) => b.to_vec(),
-                    _ => Vec::new(),
-                };
-                let text = String::from_utf8_lossy(&text::normalize_newlines(&raw)).into_owned();
-                let (reporting, records) = parse_dsn(&text);
-                mail.reporting_mta = mail.reporting_mta.or(reporting);
-                mail.dsn.extend(records);
-            }
-            (_, _, PartType::Message(original)) => take_original(&mut mail, original),
-            ("text", "rfc822-headers", PartType::Text(t)) | ("message", "global-headers", PartType::Text(t)) => {
-                original_headers(&mut mail, t)
-            }
-            ("message", "rfc822" | "global", PartType::Text(t)) => original_headers(&mut mail, t),
-            ("text", "html", PartType::Html(t) | PartType::Text(t)) => {
-                html.push_str(&html_to_text(t));
-                html.push('\n');
-            }
-            ("text", _, PartType::Text(t)) => {
-                plain.push_str(t);
-                plain.push('\n');
-            }
-            _ => {}
-        }
-    }
+    walk(&message, &mut mail, &mut plain, &mut html);
+
     let mut body = if plain.trim().is_empty() { html } else { plain };
     if body.trim().is_empty() && mail.dsn.is_empty() {
         // A broken MIME structure (a boundary that never occurs, say) leaves
         // no parts; read the raw body as text rather than lose the report.
-        let raw = String::from_utf8_lossy(raw);
-        body = raw.split_once("\n\n").map_or(String::new(), |(_, b)| b.to_string());
+        let raw = text::decode(raw);
+        body = raw
+            .split_once("\n\n")
+            .map_or(String::new(), |(_, b)| b.to_string());
     }
-    let body = text::normalize_newlines(body.as_bytes()).into_owned();
-    let body = String::from_utf8_lossy(&body).into_owned();
+    let body = text::normalize_string(body);
+    // A bounce forwarded inside an ordinary message comes quoted.
+    let mut body = match text::unquote(&body) {
+        std::borrow::Cow::Borrowed(_) => body,
+        std::borrow::Cow::Owned(unquoted) => unquoted,
+    };
     let (bounce, original) = text::split_original(&body);
     if mail.original_to.is_empty() && !original.is_empty() {
-        original_headers(&mut mail, original.split_once("\n\n").map_or(original, |(h, _)| h));
+        original_headers(&mut mail, original.as_bytes());
     }
-    mail.text = bounce.to_string();
-    if mail.dsn.is_empty() && (mail.text.contains("Final-Recipient:") || mail.text.contains("Original-Recipient:")) {
+    body.truncate(bounce.len());
+    mail.text = body;
+    if mail.dsn.is_empty()
+        && (mail.text.contains("Final-Recipient:") || mail.text.contains("Original-Recipient:"))
+    {
         let (reporting, records) = parse_dsn(&mail.text);
         mail.reporting_mta = reporting;
         mail.dsn = records;
@@ -181,30 +323,94 @@ pub fn parse(raw: &[u8]) -> Option<Mail> {
     Some(mail)
 }
 
-fn take_original(mail: &mut Mail, original: &Message) {
-    if mail.original_to.is_empty() {
-        mail.original_to = all_addresses(original.to());
+/// Reads the parts of a message, depth first: the report's text, its
+/// delivery status, and the headers of the message it returns.
+fn walk(part: &mailparse::ParsedMail, mail: &mut Mail, plain: &mut String, html: &mut String) {
+    let mime = part.ctype.mimetype.to_ascii_lowercase();
+    match mime.as_str() {
+        m if m.starts_with("multipart/") => {
+            for sub in &part.subparts {
+                walk(sub, mail, plain, html);
+            }
+        }
+        "message/delivery-status" | "message/global-delivery-status" => {
+            let raw = part.get_body_raw().unwrap_or_default();
+            let text = text::decode(&text::normalize_newlines(&raw)).into_owned();
+            let (reporting, records) = parse_dsn(&text);
+            mail.reporting_mta = mail.reporting_mta.take().or(reporting);
+            mail.dsn.extend(records);
+        }
+        "message/rfc822" | "message/global" | "text/rfc822-headers" | "message/global-headers"
+            if mail.original_to.is_empty() =>
+        {
+            original_headers(mail, &part.get_body_raw().unwrap_or_default());
+        }
+        "text/html" => {
+            html.push_str(&html_to_text(&part_text(part)));
+            html.push('\n');
+        }
+        m if m.starts_with("text/") => {
+            plain.push_str(&part_text(part));
+            plain.push('\n');
+        }
+        _ => {}
     }
-    if mail.original_from.is_none() {
-        mail.original_from = first_address(original.from());
+}
+
+/// Returns a text part decoded, reading at most [`PART_LIMIT`] of it.
+fn part_text(part: &mailparse::ParsedMail) -> String {
+    if part.raw_bytes.len() <= PART_LIMIT {
+        return part.get_body().unwrap_or_default();
     }
+    // Cut the raw part on a line end and parse the shorter copy: decoding
+    // a few lines more or less changes nothing a bounce says.
+    let cut = part.raw_bytes[..PART_LIMIT]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap_or(PART_LIMIT);
+    mailparse::parse_mail(&part.raw_bytes[..cut])
+        .map(|p| p.get_body().unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// Reads `To` and `From` from the headers of a returned message.
-fn original_headers(mail: &mut Mail, headers: &str) {
-    let Some(parsed) = MessageParser::default().parse_headers(headers.as_bytes()) else {
+fn original_headers(mail: &mut Mail, message: &[u8]) {
+    let end = memchr::memmem::find(message, b"\n\n").map_or(message.len(), |i| i + 1);
+    let mut wanted = Vec::new();
+    header_lines(
+        &message[..end.min(PART_LIMIT)],
+        &["to", "from"],
+        &mut wanted,
+    );
+    wanted.push(b'\n');
+    let Ok((parsed, _)) = mailparse::parse_headers(&wanted) else {
         return;
     };
-    take_original(mail, &parsed);
+    if mail.original_to.is_empty() {
+        mail.original_to = parsed
+            .get_first_header("To")
+            .map(all_addresses)
+            .unwrap_or_default();
+    }
+    if mail.original_from.is_none() {
+        mail.original_from = parsed.get_first_header("From").and_then(first_address);
+    }
 }
 
-fn first_address(addr: Option<&mail_parser::Address>) -> Option<String> {
-    addr?.first()?.address().and_then(clean_address)
+fn first_address(header: &mailparse::MailHeader) -> Option<String> {
+    all_addresses(header).into_iter().next()
 }
 
-fn all_addresses(addr: Option<&mail_parser::Address>) -> Vec<String> {
-    addr.map(|a| a.iter().filter_map(|x| x.address().and_then(clean_address)).collect())
-        .unwrap_or_default()
+/// Returns the addresses of an address header. Bounce headers hold plain
+/// addresses, so reading the `@` tokens is enough, and far cheaper than a
+/// full RFC 5322 address parse.
+fn all_addresses(header: &mailparse::MailHeader) -> Vec<String> {
+    let value = header.get_value();
+    value
+        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')'))
+        .filter(|t| t.contains('@'))
+        .filter_map(clean_address)
+        .collect()
 }
 
 /// Trims an address of its type prefix, brackets and quotes; `None` if it
@@ -212,14 +418,21 @@ fn all_addresses(addr: Option<&mail_parser::Address>) -> Vec<String> {
 pub fn clean_address(raw: &str) -> Option<String> {
     let mut a = raw.trim();
     if let Some((kind, rest)) = a.split_once(';')
-        && kind.trim().len() <= 12 && !kind.contains('@') {
-            a = rest.trim();
-        }
+        && kind.trim().len() <= 12
+        && !kind.contains('@')
+    {
+        a = rest.trim();
+    }
     let a = a
-        .trim_matches(|c: char| c == '<' || c == '>' || c == '"' || c == '\'' || c.is_whitespace())
+        .trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | '\\') || c.is_whitespace())
         .trim_end_matches(['.', ',', ':', ';']);
     let at = a.rfind('@')?;
-    if at == 0 || at + 1 == a.len() || a.len() > 320 || a.contains(char::is_whitespace) || a.contains(['<', '>']) {
+    if at == 0
+        || at + 1 == a.len()
+        || a.len() > 320
+        || a.contains(char::is_whitespace)
+        || a.contains(['<', '>'])
+    {
         return None;
     }
     Some(a.to_string())
@@ -231,79 +444,140 @@ pub fn clean_address(raw: &str) -> Option<String> {
 /// separated by blank lines, but a block that starts a second recipient
 /// without one is split too.
 pub fn parse_dsn(text: &str) -> (Option<String>, Vec<DsnRecord>) {
-    let mut fields: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    let mut parser = DsnParser::default();
+    let mut field: Option<(Field, String)> = None;
     for line in text.lines() {
-        if line.trim().is_empty() {
-            if !fields.last().is_some_and(Vec::is_empty) {
-                fields.push(Vec::new());
-            }
-            continue;
-        }
-        let block = fields.last_mut().expect("never empty");
-        if line.starts_with([' ', '\t']) {
-            if let Some((_, value)) = block.last_mut() {
+        if line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            if let Some((_, value)) = &mut field {
                 value.push(' ');
                 value.push_str(line.trim());
             }
             continue;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            let name = name.trim().to_ascii_lowercase();
-            if !name.is_empty() && !name.contains(' ') {
-                block.push((name, value.trim().to_string()));
+        if let Some((name, value)) = field.take() {
+            parser.field(name, value);
+        }
+        if line.trim().is_empty() {
+            parser.end_block();
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && let Some(name) = Field::named(name.trim())
+        {
+            field = Some((name, value.trim().to_string()));
+        }
+    }
+    if let Some((name, value)) = field {
+        parser.field(name, value);
+    }
+    parser.end_block();
+    (parser.reporting, parser.records)
+}
+
+/// The delivery-status fields that are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    ReportingMta,
+    FinalRecipient,
+    OriginalRecipient,
+    ActualRecipient,
+    Action,
+    Status,
+    RemoteMta,
+    DiagnosticCode,
+}
+
+impl Field {
+    fn named(name: &str) -> Option<Field> {
+        const NAMES: [(&str, Field); 8] = [
+            ("reporting-mta", Field::ReportingMta),
+            ("final-recipient", Field::FinalRecipient),
+            ("original-recipient", Field::OriginalRecipient),
+            ("x-actual-recipient", Field::ActualRecipient),
+            ("action", Field::Action),
+            ("status", Field::Status),
+            ("remote-mta", Field::RemoteMta),
+            ("diagnostic-code", Field::DiagnosticCode),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| name.eq_ignore_ascii_case(n))
+            .map(|(_, f)| *f)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Field::ReportingMta => "Reporting-MTA",
+            Field::FinalRecipient => "Final-Recipient",
+            Field::OriginalRecipient => "Original-Recipient",
+            Field::ActualRecipient => "X-Actual-Recipient",
+            Field::Action => "Action",
+            Field::Status => "Status",
+            Field::RemoteMta => "Remote-MTA",
+            Field::DiagnosticCode => "Diagnostic-Code",
+        }
+    }
+}
+
+#[derive(Default)]
+struct DsnParser {
+    reporting: Option<String>,
+    records: Vec<DsnRecord>,
+    record: DsnRecord,
+}
+
+impl DsnParser {
+    fn field(&mut self, name: Field, value: String) {
+        let record = &self.record;
+        // Records are meant to be separated by blank lines; when they are
+        // not, a field the record already has starts the next one.
+        let repeated = match name {
+            Field::FinalRecipient => record.final_recipient.is_some(),
+            Field::OriginalRecipient => record.original_recipient.is_some(),
+            Field::Action => record.action.is_some(),
+            Field::Status => record.status.is_some(),
+            Field::DiagnosticCode => record.diagnostic.is_some(),
+            Field::RemoteMta => record.remote_mta.is_some(),
+            Field::ReportingMta | Field::ActualRecipient => false,
+        };
+        if repeated {
+            self.end_block();
+        }
+        let record = &mut self.record;
+        record.fields.push(format!("{}: {value}", name.label()));
+        match name {
+            Field::ReportingMta => self.reporting = Some(strip_type(&value).to_string()),
+            Field::FinalRecipient => record.final_recipient = clean_address(&value),
+            Field::OriginalRecipient => record.original_recipient = clean_address(&value),
+            Field::ActualRecipient => {
+                if record.final_recipient.is_none() {
+                    record.final_recipient = clean_address(&value);
+                }
+            }
+            Field::Action => record.action = Some(value.to_ascii_lowercase()),
+            Field::Status => record.status = super::smtp::find_status(&value),
+            Field::RemoteMta => {
+                record.remote_mta = Some(strip_type(&value).to_string()).filter(|s| !s.is_empty())
+            }
+            Field::DiagnosticCode => {
+                let (kind, text) = match value.split_once(';') {
+                    Some((k, t)) if k.len() <= 16 && !k.contains(' ') => {
+                        (Some(k.trim().to_ascii_uppercase()), t.trim())
+                    }
+                    _ => (None, value.trim()),
+                };
+                record.diagnostic_type = kind;
+                record.diagnostic = Some(text.to_string()).filter(|t| !t.is_empty());
             }
         }
     }
 
-    let mut reporting = None;
-    let mut records = Vec::new();
-    for block in fields {
-        let mut record = DsnRecord::default();
-        for (name, value) in block {
-            // Records are meant to be separated by blank lines; when they are
-            // not, a field the record already has starts the next one.
-            let repeated = match name.as_str() {
-                "final-recipient" => record.final_recipient.is_some(),
-                "original-recipient" => record.original_recipient.is_some(),
-                "action" => record.action.is_some(),
-                "status" => record.status.is_some(),
-                "diagnostic-code" => record.diagnostic.is_some(),
-                "remote-mta" => record.remote_mta.is_some(),
-                _ => false,
-            };
-            if repeated {
-                let done = std::mem::take(&mut record);
-                if done.recipient().is_some() {
-                    records.push(done);
-                }
-            }
-            record.fields.push(format!("{name}: {value}"));
-            match name.as_str() {
-                "reporting-mta" => reporting = Some(strip_type(&value).to_string()),
-                "final-recipient" => record.final_recipient = clean_address(&value),
-                "original-recipient" => record.original_recipient = clean_address(&value),
-                "x-actual-recipient" if record.final_recipient.is_none() => {
-                    record.final_recipient = clean_address(&value)
-                }
-                "action" => record.action = Some(value.to_ascii_lowercase()),
-                "status" => record.status = super::smtp::find_status(&value),
-                "remote-mta" => record.remote_mta = Some(strip_type(&value).to_string()).filter(|s| !s.is_empty()),
-                "diagnostic-code" => {
-                    let (kind, text) = match value.split_once(';') {
-                        Some((k, t)) if k.len() <= 16 && !k.contains(' ') => (Some(k.trim().to_ascii_uppercase()), t.trim()),
-                        _ => (None, value.trim()),
-                    };
-                    record.diagnostic_type = kind;
-                    record.diagnostic = Some(text.to_string()).filter(|t| !t.is_empty());
-                }
-                _ => {}
-            }
-        }
-        if !record.is_empty() && record.recipient().is_some() {
-            records.push(record);
+    fn end_block(&mut self) {
+        let done = std::mem::take(&mut self.record);
+        if !done.is_empty() && done.recipient().is_some() {
+            self.records.push(done);
         }
     }
-    (reporting, records)
 }
 
 fn strip_type(value: &str) -> &str {
@@ -329,8 +603,25 @@ pub fn html_to_text(html: &str) -> String {
         };
         let raw_tag = &lower[lt + 1..gt];
         let closing = raw_tag.starts_with('/');
-        let name: String = raw_tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
-        if matches!(name.as_str(), "br" | "p" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "h4" | "title" | "pre" | "table") {
+        let name: String = raw_tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if matches!(
+            name.as_str(),
+            "br" | "p"
+                | "div"
+                | "tr"
+                | "li"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "title"
+                | "pre"
+                | "table"
+        ) {
             out.push('\n');
         }
         at = gt + 1;
@@ -348,10 +639,20 @@ fn push_decoded(out: &mut String, text: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let tail = &rest[amp..];
-        let (decoded, len) = [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&apos;", "'")]
-            .iter()
-            .find(|(entity, _)| tail.len() >= entity.len() && tail[..entity.len()].eq_ignore_ascii_case(entity))
-            .map_or(("&", 1), |(entity, c)| (*c, entity.len()));
+        let (decoded, len) = [
+            ("&amp;", "&"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+            ("&nbsp;", " "),
+            ("&apos;", "'"),
+        ]
+        .iter()
+        .find(|(entity, _)| {
+            tail.len() >= entity.len() && tail[..entity.len()].eq_ignore_ascii_case(entity)
+        })
+        .map_or(("&", 1), |(entity, c)| (*c, entity.len()));
         out.push_str(decoded);
         rest = &tail[len..];
     }
@@ -369,7 +670,10 @@ mod tests {
         assert_eq!(reporting.as_deref(), Some("mx.example.org"));
         assert_eq!(records.len(), 2);
         assert_eq!(records[0].recipient(), Some("a@example.jp"));
-        assert_eq!(records[0].diagnostic.as_deref(), Some("550 5.1.1 <a@example.jp>... User Unknown"));
+        assert_eq!(
+            records[0].diagnostic.as_deref(),
+            Some("550 5.1.1 <a@example.jp>... User Unknown")
+        );
         assert_eq!(records[0].diagnostic_type.as_deref(), Some("SMTP"));
         assert_eq!(records[0].remote_mta.as_deref(), Some("mx.example.jp"));
         assert_eq!(records[1].action.as_deref(), Some("delayed"));
@@ -385,7 +689,10 @@ mod tests {
 
     #[test]
     fn addresses_are_cleaned() {
-        assert_eq!(clean_address("rfc822; <A@Example.jp>").as_deref(), Some("A@Example.jp"));
+        assert_eq!(
+            clean_address("rfc822; <A@Example.jp>").as_deref(),
+            Some("A@Example.jp")
+        );
         assert_eq!(clean_address("  a@b.c. ").as_deref(), Some("a@b.c"));
         assert_eq!(clean_address("no address"), None);
         assert_eq!(clean_address("@"), None);

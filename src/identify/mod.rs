@@ -153,6 +153,9 @@ pub struct Finding {
     pub facts: Facts,
 }
 
+/// How much of a text is enough to tell a raw message by its headers.
+const HEAD_BYTES: usize = 16 * 1024;
+
 /// The compiled classifier.
 pub struct Classifier {
     rules: rules::Rules,
@@ -178,19 +181,23 @@ impl Classifier {
         let input = text::normalize_newlines(input);
         let mut findings = Vec::new();
         for raw in text::split_mbox(&input) {
-            let lossy = String::from_utf8_lossy(raw);
+            // A raw message goes to the MIME parser as bytes, undecoded, so
+            // that 8-bit charsets are read as the message declares them.
+            let head = text::decode(&raw[..raw.len().min(HEAD_BYTES)]);
+            if message::looks_like_message(&head)
+                && let Some(mail) = message::parse(raw)
+            {
+                self.read_mail(&mail, &mut findings);
+                continue;
+            }
+            let lossy = text::decode(raw);
             let unquoted = text::unquote(&lossy);
-            if message::looks_like_message(&unquoted) {
-                // Parse the bytes themselves when nothing was unquoted, so
-                // that mail-parser can decode 8-bit charsets.
-                let bytes = match &unquoted {
-                    std::borrow::Cow::Borrowed(_) => raw,
-                    std::borrow::Cow::Owned(s) => s.as_bytes(),
-                };
-                if let Some(mail) = message::parse(bytes) {
-                    self.read_mail(&mail, &mut findings);
-                    continue;
-                }
+            if matches!(unquoted, std::borrow::Cow::Owned(_))
+                && message::looks_like_message(&unquoted)
+                && let Some(mail) = message::parse(unquoted.as_bytes())
+            {
+                self.read_mail(&mail, &mut findings);
+                continue;
             }
             self.read_paste(&unquoted, &mut findings);
         }
@@ -236,7 +243,13 @@ impl Classifier {
     /// A recipient the report names needs the wording after its name; one
     /// taken from the returned message needs the report to present itself
     /// as a bounce.
-    fn codeless(&self, mail: &message::Mail, scan: &scan::Scan, mut recipients: Vec<String>, out: &mut Vec<Finding>) {
+    fn codeless(
+        &self,
+        mail: &message::Mail,
+        scan: &scan::Scan,
+        mut recipients: Vec<String>,
+        out: &mut Vec<Finding>,
+    ) {
         let named = !recipients.is_empty();
         if !named {
             if !mail.looks_like_bounce() {
@@ -248,7 +261,11 @@ impl Classifier {
             let line = scan
                 .phrase_line_for(r, &self.rules, &self.reasons)
                 .or_else(|| scan.failure_line_for(r))
-                .or_else(|| (!scan.names_recipients()).then(|| scan.first_sentence()).flatten());
+                .or_else(|| {
+                    (!scan.names_recipients())
+                        .then(|| scan.first_sentence())
+                        .flatten()
+                });
             let Some(line) = line else { continue };
             let text = scan.line_text(line);
             let mut f = self.finding(Evidence {
@@ -286,7 +303,13 @@ impl Classifier {
         }
     }
 
-    fn read_scan(&self, scan: &scan::Scan, recipients: &[String], sender: Option<&String>, out: &mut Vec<Finding>) {
+    fn read_scan(
+        &self,
+        scan: &scan::Scan,
+        recipients: &[String],
+        sender: Option<&String>,
+        out: &mut Vec<Finding>,
+    ) {
         if recipients.is_empty() {
             for s in scan.best_statements() {
                 let mut f = self.finding(Evidence {
@@ -300,7 +323,9 @@ impl Classifier {
             return;
         }
         for r in recipients {
-            let Some(s) = scan.statement_for(r) else { continue };
+            let Some(s) = scan.statement_for(r) else {
+                continue;
+            };
             let mut f = self.finding(Evidence {
                 diagnostic: &s.text,
                 block: scan.block_of(s.line),
@@ -312,9 +337,16 @@ impl Classifier {
         }
     }
 
-    fn read_record(&self, record: &message::DsnRecord, statement: Option<&scan::Statement>, scan: &scan::Scan) -> Finding {
+    fn read_record(
+        &self,
+        record: &message::DsnRecord,
+        statement: Option<&scan::Statement>,
+        scan: &scan::Scan,
+    ) -> Finding {
         let diagnostic = record.diagnostic.as_deref().unwrap_or("");
-        let informative = smtp::find_reply(diagnostic).is_some() || smtp::find_status(diagnostic).is_some() || diagnostic.len() > 20;
+        let informative = smtp::find_reply(diagnostic).is_some()
+            || smtp::find_status(diagnostic).is_some()
+            || diagnostic.len() > 20;
         // Sendmail keeps only the first line of a multi-line reply in the
         // DSN; the transcript has all of it.
         let richer = statement.filter(|s| {
@@ -324,17 +356,27 @@ impl Classifier {
         // A DSN that says nothing but a status, next to a report that says
         // in words what happened to this recipient.
         let worded = (!informative && statement.is_none())
-            .then(|| record.recipient().and_then(|r| scan.phrase_line_for(r, &self.rules, &self.reasons)))
+            .then(|| {
+                record
+                    .recipient()
+                    .and_then(|r| scan.phrase_line_for(r, &self.rules, &self.reasons))
+            })
             .flatten();
         let (text, block) = match (informative, statement) {
             _ if worded.is_some() => {
                 let line = worded.expect("checked");
                 (scan.line_text(line), scan.block_of(line))
             }
-            (_, Some(s)) if richer.is_some() => (s.text.trim_start_matches("<<< ").to_string(), scan.block_of(s.line)),
+            (_, Some(s)) if richer.is_some() => (
+                s.text.trim_start_matches("<<< ").to_string(),
+                scan.block_of(s.line),
+            ),
             (false, Some(s)) => (s.text.clone(), scan.block_of(s.line)),
             _ if diagnostic.is_empty() => (record.fields.join("\n"), String::new()),
-            _ => (diagnostic.to_string(), statement.map(|s| scan.block_of(s.line)).unwrap_or_default()),
+            _ => (
+                diagnostic.to_string(),
+                statement.map(|s| scan.block_of(s.line)).unwrap_or_default(),
+            ),
         };
         self.finding(Evidence {
             diagnostic: &text,
@@ -365,20 +407,27 @@ impl Classifier {
         let folded = text::fold(&excerpt);
         let written = smtp::find_status(&excerpt);
         let status = match (dsn_status, written) {
-            (Some(d), Some(w)) if smtp::is_vague(d) && !smtp::is_vague(&w) && d[..1] == w[..1] => Some(w),
+            (Some(d), Some(w)) if smtp::is_vague(d) && !smtp::is_vague(&w) && d[..1] == w[..1] => {
+                Some(w)
+            }
             (Some(d), _) => Some(d.to_string()),
             (None, w) => w,
         };
         let code = smtp::reply_for(&excerpt, status.as_deref()).or(fallback_code);
-        let command = facts::smtp_command(&folded).or_else(|| facts::smtp_command(&text::fold(block)));
-        let (mut remote_host, mut remote_ip) = remote_mta.map(facts::remote_mta).unwrap_or_default();
+        let command = facts::smtp_command(&folded).or_else(|| facts::smtp_command(block));
+        let (mut remote_host, mut remote_ip) =
+            remote_mta.map(facts::remote_mta).unwrap_or_default();
         if remote_host.is_none() && remote_ip.is_none() {
             (remote_host, remote_ip) = facts::remote_server(&excerpt);
         }
         if remote_host.is_none() && remote_ip.is_none() {
             (remote_host, remote_ip) = facts::remote_server(block);
         }
-        let hosts: Vec<&str> = remote_host.as_deref().into_iter().chain(recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d)).collect();
+        let hosts: Vec<&str> = remote_host
+            .as_deref()
+            .into_iter()
+            .chain(recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d))
+            .collect();
         let reason = self.reasons.classify(&reason::Input {
             folded: &folded,
             status: status.as_deref(),
@@ -394,10 +443,25 @@ impl Classifier {
             .or_else(|| status.as_deref().and_then(|s| self.rules.by_status(s)))
             .or_else(|| self.rules.by_reason(reason));
         let blocklist = facts::blocklist(&folded);
-        let client_ip = facts::ips(&excerpt)
-            .into_iter()
-            .find(|ip| Some(ip) != remote_ip.as_ref())
-            .filter(|_| blocklist.is_some() || matches!(reason, "blocked" | "badreputation" | "requireptr" | "spamdetected" | "policyviolation" | "rejected" | "securityerror"));
+        // The blocked address is worth naming only when something blocked.
+        let blocking = blocklist.is_some()
+            || matches!(
+                reason,
+                "blocked"
+                    | "badreputation"
+                    | "requireptr"
+                    | "spamdetected"
+                    | "policyviolation"
+                    | "rejected"
+                    | "securityerror"
+            );
+        let client_ip = blocking
+            .then(|| {
+                facts::ips(&excerpt)
+                    .into_iter()
+                    .find(|ip| Some(ip) != remote_ip.as_ref())
+            })
+            .flatten();
         let actor = article
             .as_ref()
             .filter(|a| a.by_phrase)
@@ -435,9 +499,16 @@ impl Classifier {
             seen.push(hit.code);
             let excerpt = scan.line_text(hit.line);
             let folded = text::fold(&excerpt);
-            let article = self.rules.by_phrase(Kind::Http, &folded).or_else(|| self.rules.by_http(hit.code));
+            let article = self
+                .rules
+                .by_phrase(Kind::Http, &folded)
+                .or_else(|| self.rules.by_http(hit.code));
             let actor = article.as_ref().map_or(
-                if hit.code < 500 { Actor::Visitor } else { Actor::SiteOwner },
+                if hit.code < 500 {
+                    Actor::Visitor
+                } else {
+                    Actor::SiteOwner
+                },
                 |a| a.rule.actor,
             );
             out.push(Finding {
@@ -474,12 +545,18 @@ struct Evidence<'a> {
 /// Tells whether a DSN record reports a failure (not a delivery).
 fn is_failure(record: &message::DsnRecord) -> bool {
     if let Some(status) = &record.status
-        && status.starts_with('2') {
-            return false;
-        }
+        && status.starts_with('2')
+    {
+        return false;
+    }
     match record.action.as_deref() {
-        Some(a) => !matches!(a.split_whitespace().next(), Some("delivered" | "relayed" | "expanded" | "deliverable")),
-        None => record.status.as_deref().is_some_and(smtp::is_failure) || record.diagnostic.is_some(),
+        Some(a) => !matches!(
+            a.split_whitespace().next(),
+            Some("delivered" | "relayed" | "expanded" | "deliverable")
+        ),
+        None => {
+            record.status.as_deref().is_some_and(smtp::is_failure) || record.diagnostic.is_some()
+        }
     }
 }
 
@@ -508,11 +585,16 @@ pub fn fold_phrase(text: &str) -> String {
 /// Tells whether a string is an RFC 3463 enhanced status code (`5.7.1`).
 pub fn is_enhanced_status(s: &str) -> bool {
     let mut parts = s.split('.');
-    let (Some(class), Some(subject), Some(detail), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(class), Some(subject), Some(detail), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     matches!(class, "2" | "4" | "5")
         && (1..=3).contains(&subject.len())
         && (1..=3).contains(&detail.len())
-        && subject.bytes().chain(detail.bytes()).all(|b| b.is_ascii_digit())
+        && subject
+            .bytes()
+            .chain(detail.bytes())
+            .all(|b| b.is_ascii_digit())
 }

@@ -69,16 +69,25 @@ impl Vendor {
         self.hosts.is_empty()
             || hosts.iter().any(|h| {
                 let h = h.to_ascii_lowercase();
-                self.hosts.iter().any(|s| h == *s || h.ends_with(&format!(".{s}")))
+                self.hosts
+                    .iter()
+                    .any(|s| h == *s || h.ends_with(&format!(".{s}")))
             })
     }
 
     fn reason(&self, folded: &str) -> Option<&'static str> {
         if let Some(re) = &self.pattern
-            && let Some(r) = re.captures_iter(folded).filter_map(|c| self.codes.get(&c[1])).last() {
-                return Some(r);
-            }
-        self.phrases.iter().find(|(p, _)| folded.contains(p.as_str())).map(|(_, r)| *r)
+            && let Some(r) = re
+                .captures_iter(folded)
+                .filter_map(|c| self.codes.get(&c[1]))
+                .last()
+        {
+            return Some(r);
+        }
+        self.phrases
+            .iter()
+            .find(|(p, _)| folded.contains(p.as_str()))
+            .map(|(_, r)| *r)
     }
 }
 
@@ -91,7 +100,16 @@ struct ReasonRule {
 }
 
 /// Reasons a status code names too vaguely to stop at.
-const RETRY: &[&str] = &["undefined", "onhold", "systemerror", "securityerror", "expired", "networkerror", "hostunknown", "userunknown"];
+const RETRY: &[&str] = &[
+    "undefined",
+    "onhold",
+    "systemerror",
+    "securityerror",
+    "expired",
+    "networkerror",
+    "hostunknown",
+    "userunknown",
+];
 /// Stages before the recipient is named.
 const BEFORE_RCPT: &[&str] = &["CONN", "EHLO", "HELO", "MAIL", "AUTH", "STARTTLS"];
 /// Stages other than DATA.
@@ -102,12 +120,41 @@ pub struct Reasons {
     first: Vec<&'static str>,
     then: Vec<&'static str>,
     statuses: HashMap<String, &'static str>,
-    /// The first part of every phrase, in one automaton.
-    heads: AhoCorasick,
-    /// For each head: its reason and the phrase's later parts.
-    tails: Vec<(&'static str, Vec<String>)>,
+    /// The longest part of every phrase (its key), in one automaton: a
+    /// rare key means few places to check the rest of the phrase at.
+    keys: AhoCorasick,
+    /// For each key: its phrase's reason and the parts before and after it.
+    phrases: Vec<Phrase>,
     not_rejected: Vec<String>,
     vendors: Vec<Vendor>,
+}
+
+/// A phrase split at its key part.
+struct Phrase {
+    reason: &'static str,
+    before: Vec<String>,
+    after: Vec<String>,
+}
+
+impl Phrase {
+    /// Tells whether the phrase is complete around its key at `start..end`.
+    fn fits(&self, folded: &str, start: usize, end: usize) -> bool {
+        in_order(&folded[..start], &self.before) && in_order(&folded[end..], &self.after)
+    }
+}
+
+/// Tells whether the parts occur in a text one after the other.
+fn in_order(text: &str, parts: &[String]) -> bool {
+    let mut at = 0;
+    parts
+        .iter()
+        .all(|part| match text[at..].find(part.as_str()) {
+            Some(i) => {
+                at += i + part.len();
+                true
+            }
+            None => false,
+        })
 }
 
 /// Returns a name from the fixed list, so findings carry `&'static str`.
@@ -130,37 +177,65 @@ impl Matched {
 
 impl Reasons {
     pub fn new() -> Reasons {
-        let file: RuleFile =
-            toml::from_str(include_str!("tables/reasons-rules.toml")).expect("tables/reasons-rules.toml parses");
-        let mut heads = Vec::new();
-        let mut tails = Vec::new();
+        let file: RuleFile = toml::from_str(include_str!("tables/reasons-rules.toml"))
+            .expect("tables/reasons-rules.toml parses");
+        let mut keys = Vec::new();
+        let mut phrases = Vec::new();
         for rule in &file.reason {
-            let name = intern(&rule.name);
+            let reason = intern(&rule.name);
             for phrase in &rule.phrases {
-                let mut parts = phrase.split('*').map(|p| p.to_lowercase()).filter(|p| !p.is_empty());
-                let Some(head) = parts.next() else { continue };
-                heads.push(head);
-                tails.push((name, parts.collect()));
+                let mut parts: Vec<String> = phrase
+                    .split('*')
+                    .map(|p| p.to_lowercase())
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let Some(k) =
+                    (0..parts.len()).max_by_key(|&i| (parts[i].trim().len(), std::cmp::Reverse(i)))
+                else {
+                    continue;
+                };
+                let after = parts.split_off(k + 1);
+                keys.push(parts.pop().expect("the key part"));
+                phrases.push(Phrase {
+                    reason,
+                    before: parts,
+                    after,
+                });
             }
         }
         Reasons {
             first: file.first.iter().map(|n| intern(n)).collect(),
             then: file.then.iter().map(|n| intern(n)).collect(),
-            statuses: file.statuses.iter().map(|(k, v)| (k.clone(), intern(v))).collect(),
-            heads: AhoCorasickBuilder::new()
+            statuses: file
+                .statuses
+                .iter()
+                .map(|(k, v)| (k.clone(), intern(v)))
+                .collect(),
+            keys: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
-                .build(&heads)
+                .build(&keys)
                 .expect("phrases compile"),
-            tails,
+            phrases,
             not_rejected: file.not_rejected,
             vendors: file
                 .vendor
                 .iter()
                 .map(|v| Vendor {
                     hosts: v.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
-                    pattern: v.pattern.as_ref().map(|p| regex::Regex::new(p).expect("vendor patterns compile")),
-                    codes: v.codes.iter().map(|(k, r)| (k.clone(), intern(r))).collect(),
-                    phrases: v.phrases.iter().map(|(p, r)| (p.to_lowercase(), intern(r))).collect(),
+                    pattern: v
+                        .pattern
+                        .as_ref()
+                        .map(|p| regex::Regex::new(p).expect("vendor patterns compile")),
+                    codes: v
+                        .codes
+                        .iter()
+                        .map(|(k, r)| (k.clone(), intern(r)))
+                        .collect(),
+                    phrases: v
+                        .phrases
+                        .iter()
+                        .map(|(p, r)| (p.to_lowercase(), intern(r)))
+                        .collect(),
                 })
                 .collect(),
         }
@@ -169,27 +244,30 @@ impl Reasons {
     /// Returns the reasons whose phrases appear in a folded text.
     fn matching(&self, folded: &str) -> Matched {
         let mut found = Vec::new();
-        // Only a phrase's first head can complete it: a later head's
-        // remainder is part of the first one's. Trying each phrase once
-        // keeps this linear in the text.
-        let mut tried = vec![false; self.tails.len()];
-        for m in self.heads.find_overlapping_iter(folded) {
+        // Each phrase is checked at most twice, at the first and the last
+        // place its key occurs, which keeps this linear in the text: the
+        // first leaves the most room after the key, the last before it.
+        // (phrase, first place of its key, last place of its key)
+        type Places = Vec<(usize, (usize, usize), (usize, usize))>;
+        let mut places: Places = Vec::new();
+        for m in self.keys.find_overlapping_iter(folded) {
             let id = m.pattern().as_usize();
-            let (name, rest) = &self.tails[id];
-            if tried[id] || found.contains(name) {
+            if found.contains(&self.phrases[id].reason) {
                 continue;
             }
-            tried[id] = true;
-            let mut at = m.end();
-            let complete = rest.iter().all(|part| match folded[at..].find(part.as_str()) {
-                Some(i) => {
-                    at += i + part.len();
-                    true
-                }
-                None => false,
-            });
-            if complete {
-                found.push(*name);
+            let here = (m.start(), m.end());
+            match places.iter_mut().find(|(p, _, _)| *p == id) {
+                Some((_, _, last)) => *last = here,
+                None => places.push((id, here, here)),
+            }
+        }
+        for (id, first, last) in places {
+            let phrase = &self.phrases[id];
+            if !found.contains(&phrase.reason)
+                && (phrase.fits(folded, first.0, first.1)
+                    || last != first && phrase.fits(folded, last.0, last.1))
+            {
+                found.push(phrase.reason);
             }
         }
         Matched(found)
@@ -216,30 +294,46 @@ impl Reasons {
         let st = input.status.and_then(|s| self.by_status(s));
         let smtp = input.diagnostic_type.is_none_or(|t| t == "SMTP");
         if smtp
-            && let Some(r) = self.first.iter().copied().find(|r| self.probe(r, input, st, &text)) {
-                if r == "hostunknown" && input.status.is_some_and(|s| s.starts_with('4')) {
-                    return "networkerror";
-                }
-                return r;
+            && let Some(r) = self
+                .first
+                .iter()
+                .copied()
+                .find(|r| self.probe(r, input, st, &text))
+        {
+            if r == "hostunknown" && input.status.is_some_and(|s| s.starts_with('4')) {
+                return "networkerror";
             }
+            return r;
+        }
         let retry = st.is_none_or(|r| RETRY.contains(&r));
         let mut reason = if retry || !smtp {
-            self.then.iter().copied().find(|r| text.has(r)).or(st).or_else(|| {
-                let class = input.status.map(|s| &s[..s.len().min(3)]);
-                if matches!(class, Some("5.6" | "4.6")) {
-                    Some("contenterror")
-                } else if matches!(class, Some("5.7" | "4.7")) {
-                    Some("securityerror")
-                } else if input.diagnostic_type.is_some_and(|t| t.starts_with("X-UNIX")) {
-                    Some("mailererror")
-                } else if input.action.is_some_and(|a| a.starts_with("delayed") || a.starts_with("expired")) {
-                    Some("expired")
-                } else if matches!(input.command, Some("EHLO" | "HELO" | "CONN")) {
-                    Some("blocked")
-                } else {
-                    None
-                }
-            })
+            self.then
+                .iter()
+                .copied()
+                .find(|r| text.has(r))
+                .or(st)
+                .or_else(|| {
+                    let class = input.status.map(|s| &s[..s.len().min(3)]);
+                    if matches!(class, Some("5.6" | "4.6")) {
+                        Some("contenterror")
+                    } else if matches!(class, Some("5.7" | "4.7")) {
+                        Some("securityerror")
+                    } else if input
+                        .diagnostic_type
+                        .is_some_and(|t| t.starts_with("X-UNIX"))
+                    {
+                        Some("mailererror")
+                    } else if input
+                        .action
+                        .is_some_and(|a| a.starts_with("delayed") || a.starts_with("expired"))
+                    {
+                        Some("expired")
+                    } else if matches!(input.command, Some("EHLO" | "HELO" | "CONN")) {
+                        Some("blocked")
+                    } else {
+                        None
+                    }
+                })
         } else {
             st
         };
@@ -260,12 +354,20 @@ impl Reasons {
                 _ => None,
             };
         }
-        reason.unwrap_or(if input.folded.is_empty() { "undefined" } else { "onhold" })
+        reason.unwrap_or(if input.folded.is_empty() {
+            "undefined"
+        } else {
+            "onhold"
+        })
     }
 
     /// Tells whether the text says the sender was refused.
     fn rejected_text(&self, input: &Input, text: &Matched) -> bool {
-        text.has("rejected") && !self.not_rejected.iter().any(|g| input.folded.contains(g.as_str()))
+        text.has("rejected")
+            && !self
+                .not_rejected
+                .iter()
+                .any(|g| input.folded.contains(g.as_str()))
     }
 
     /// Tells whether one reason of the first pass fits.
@@ -274,10 +376,11 @@ impl Reasons {
         let before_rcpt = BEFORE_RCPT.contains(&command);
         let except_data = EXCEPT_DATA.contains(&command);
         match reason {
-            "mailboxfull" | "authfailure" | "requireptr" | "blocked" | "toomanyconn" | "speeding" => {
-                st == Some(reason) || text.has(reason)
+            "mailboxfull" | "authfailure" | "requireptr" | "blocked" | "toomanyconn"
+            | "speeding" => st == Some(reason) || text.has(reason),
+            "mesgtoobig" => {
+                st == Some("mesgtoobig") || st != Some("exceedlimit") && text.has("mesgtoobig")
             }
-            "mesgtoobig" => st == Some("mesgtoobig") || st != Some("exceedlimit") && text.has("mesgtoobig"),
             "exceedlimit" => st == Some("exceedlimit"),
             "badreputation" | "notcompliantrfc" => text.has(reason),
             "suspend" => input.code == Some(525) || text.has("suspend"),
@@ -285,14 +388,23 @@ impl Reasons {
             "userunknown" => match st {
                 Some("suspend") => false,
                 Some("userunknown") => {
-                    !["norelaying", "blocked", "mailboxfull", "hasmoved", "notaccept"].iter().any(|r| text.has(r))
+                    ![
+                        "norelaying",
+                        "blocked",
+                        "mailboxfull",
+                        "hasmoved",
+                        "notaccept",
+                    ]
+                    .iter()
+                    .any(|r| text.has(r))
                         && !self.rejected_text(input, text)
                 }
                 // Mail systems that do not say the stage report unknown
                 // recipients at RCPT, where the address is checked.
                 _ => {
                     let unstaged = command.is_empty()
-                        && (input.status.is_some_and(|s| !s.ends_with(".0.0")) && matches!(st, None | Some("filtered"))
+                        && (input.status.is_some_and(|s| !s.ends_with(".0.0"))
+                            && matches!(st, None | Some("filtered"))
                             || input.status.is_none() && input.code.is_none());
                     (command == "RCPT" || unstaged) && text.has("userunknown")
                 }
@@ -309,7 +421,10 @@ impl Reasons {
                 }
                 let eligible = command == "MAIL"
                     || command == "DATA" && st != Some("userunknown")
-                    || matches!(st, None | Some("undefined" | "onhold" | "securityerror" | "systemerror"));
+                    || matches!(
+                        st,
+                        None | Some("undefined" | "onhold" | "securityerror" | "systemerror")
+                    );
                 // A refusal at MAIL FROM is about the sender, whatever it says.
                 eligible && self.rejected_text(input, text)
                     || command == "MAIL" && input.folded.contains("access denied")
@@ -323,7 +438,8 @@ impl Reasons {
                     }
             }
             "spamdetected" => {
-                input.status.is_some() && (st == Some("spamdetected") || !except_data && text.has("spamdetected"))
+                input.status.is_some()
+                    && (st == Some("spamdetected") || !except_data && text.has("spamdetected"))
             }
             _ => false,
         }
@@ -349,32 +465,65 @@ mod tests {
 
     #[test]
     fn common_failures() {
-        assert_eq!(reason("550 5.1.1 <a@b>: User unknown", Some("5.1.1"), Some("RCPT")), "userunknown");
-        assert_eq!(reason("552 5.2.2 Mailbox full", Some("5.2.2"), None), "mailboxfull");
-        assert_eq!(reason("554 5.7.1 <a@b>: Relay access denied", Some("5.7.1"), Some("RCPT")), "norelaying");
         assert_eq!(
-            reason("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", Some("5.7.1"), Some("RCPT")),
+            reason("550 5.1.1 <a@b>: User unknown", Some("5.1.1"), Some("RCPT")),
+            "userunknown"
+        );
+        assert_eq!(
+            reason("552 5.2.2 Mailbox full", Some("5.2.2"), None),
+            "mailboxfull"
+        );
+        assert_eq!(
+            reason(
+                "554 5.7.1 <a@b>: Relay access denied",
+                Some("5.7.1"),
+                Some("RCPT")
+            ),
+            "norelaying"
+        );
+        assert_eq!(
+            reason(
+                "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+                Some("5.7.1"),
+                Some("RCPT")
+            ),
             "blocked"
         );
-        assert_eq!(reason("550 5.7.1 Message rejected as spam", Some("5.7.1"), Some("DATA")), "spamdetected");
+        assert_eq!(
+            reason(
+                "550 5.7.1 Message rejected as spam",
+                Some("5.7.1"),
+                Some("DATA")
+            ),
+            "spamdetected"
+        );
     }
 
     #[test]
     fn stage_decides_between_unknown_and_filtered() {
-        assert_eq!(reason("550 Unknown user", None, Some("RCPT")), "userunknown");
+        assert_eq!(
+            reason("550 Unknown user", None, Some("RCPT")),
+            "userunknown"
+        );
         assert_eq!(reason("550 Unknown user", None, Some("DATA")), "filtered");
     }
 
     #[test]
     fn wildcards_match_in_order() {
         let r = Reasons::new();
-        assert!(r.matching("your mailbox is over the quota").has("mailboxfull"));
+        assert!(
+            r.matching("your mailbox is over the quota")
+                .has("mailboxfull")
+        );
         assert!(!r.matching("quota... mailbox").has("nothing"));
     }
 
     #[test]
     fn fallbacks() {
-        assert_eq!(reason("501 Syntax error in parameters", None, None), "syntaxerror");
+        assert_eq!(
+            reason("501 Syntax error in parameters", None, None),
+            "syntaxerror"
+        );
         assert_eq!(reason("something odd happened", None, None), "onhold");
         assert_eq!(reason("", None, None), "undefined");
     }

@@ -83,6 +83,9 @@ impl Rules {
     }
 
     fn find(&self, pred: impl Fn(&ArticleRule) -> bool) -> Option<Choice<'_>> {
-        self.rules.iter().find(|r| pred(r)).map(|rule| Choice { rule, by_phrase: false })
+        self.rules.iter().find(|r| pred(r)).map(|rule| Choice {
+            rule,
+            by_phrase: false,
+        })
     }
 }

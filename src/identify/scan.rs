@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::reason::Reasons;
 use super::rules::Rules;
@@ -47,25 +47,53 @@ pub struct Scan {
     first_phrase: OnceCell<Option<usize>>,
 }
 
-static MENTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
-        r"(?i)rcpt to:?\s*<([^<>\s]+@[^<>\s]+)>",
-        // Sendmail's summary: "550 <a@b>... User unknown".
-        r"^[45][0-9][0-9][ -](?:[45]\.[0-9]\.[0-9]{1,3} )?<([^<>\s]+@[^<>\s]+)>\.\.\.",
-        r"(?i)\bto=<([^<>\s]+@[^<>\s]+)>",
-        r"(?:^|\s)\*\* ([^<>\s]+@[^<>\s:]+)",
-        r"(?i)(?:final|original)-recipient:\s*(?:rfc822;)?\s*<?([^<>\s]+@[^<>\s]+?)>?(?:\s|$)",
-        r"(?i)(?:recipient|address|adres|adresat|odbiorca|to)(?: address)?\s*:\s*<?([^<>\s]+@[^<>\s,;]+?)>?(?:[\s,;]|$)",
-        r"(?i)(?:your message to|delivery to|delivered to|deliver to|undeliverable to|message for|message to)\s*:?\s*<?([^<>\s]+@[^<>\s,;]+?)>?(?:[\s,;:]|$)",
-        // "There was an error delivering your mail to <a@b>."
-        r"(?i)\bto:?\s*<([^<>\s]+@[^<>\s]+)>",
-        // "Unknown user: a@b", "Recipient address: <a@b>": a label, then only the address.
-        r"^[^:<>@]{2,40}:\s*<?([^<>\s]+@[^<>\s,;]+?)>?\s*$",
-    ]
-    .into_iter()
-    .map(|p| Regex::new(p).expect("valid regex"))
-    .collect()
+/// Words after which a report writes a recipient's address.
+const RECIPIENT_ANCHORS: [&str; 21] = [
+    "rcpt to:",
+    "rcpt to",
+    "to=<",
+    "** ",
+    "final-recipient:",
+    "original-recipient:",
+    "recipient address:",
+    "recipient:",
+    "address:",
+    "adres:",
+    "adresat:",
+    "odbiorca:",
+    "your message to",
+    "delivery to",
+    "delivered to",
+    "delivering your mail to",
+    "deliver to",
+    "undeliverable to",
+    "message for",
+    "message to",
+    "to:",
+];
+
+static RECIPIENT_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(RECIPIENT_ANCHORS)
+        .expect("anchors compile")
 });
+
+/// Reads the address written right after an anchor: `: <a@b>`,
+/// `rfc822; a@b`, ` a@b,`.
+fn address_after(text: &str) -> Option<String> {
+    let t = text.trim_start_matches([' ', '\t', ':']);
+    let t = match t.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("rfc822;") => t[7..].trim_start(),
+        _ => t,
+    };
+    let t = t.strip_prefix('<').unwrap_or(t);
+    let end = t
+        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<'))
+        .unwrap_or(t.len());
+    message::clean_address(&t[..end])
+}
 
 /// Wording that says delivery to an address failed, without saying why.
 const FAILED: &[&str] = &[
@@ -106,15 +134,20 @@ fn is_noise(line: &str) -> bool {
         "will-retry-until:",
         "received-from-mta:",
     ];
-    let head = line.get(..24).unwrap_or(line).to_ascii_lowercase();
-    PREFIXES.iter().any(|p| head.starts_with(p))
+    PREFIXES.iter().any(|p| {
+        line.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    })
 }
 
 impl Scan {
     /// Scans a text. `skip` lists lower-case addresses that are never
     /// recipients (the bounce's own sender and addressee).
     pub fn new(text: &str, skip: &[String]) -> Scan {
-        let texts: Vec<String> = text::logical_lines(text).into_iter().map(|l| l.text).collect();
+        let texts: Vec<String> = text::logical_lines(text)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
         let mut statements = Vec::new();
         let mut mentions: Vec<(usize, String)> = Vec::new();
         for (i, t) in texts.iter().enumerate() {
@@ -127,10 +160,12 @@ impl Scan {
                     mentions.push((i, address));
                 }
             }
-            if is_noise(t) {
+            if !t.bytes().any(|b| b.is_ascii_digit()) || is_noise(t) {
                 continue;
             }
-            let reply = smtp::replies(t).into_iter().find(|r| r.in_place || r.with_status);
+            let reply = smtp::replies(t)
+                .into_iter()
+                .find(|r| r.in_place || r.with_status);
             let status = smtp::find_status(t).filter(|s| smtp::is_failure(s));
             let strength = match (reply.is_some(), status.is_some()) {
                 (true, true) => 3,
@@ -225,16 +260,24 @@ impl Scan {
     pub fn statement_for(&self, recipient: &str) -> Option<&Statement> {
         let lower = recipient.to_lowercase();
         if let Some(ids) = self.by_address.get(&lower) {
-            let best = ids.iter().map(|&i| &self.statements[i]).max_by_key(|s| (s.strength, std::cmp::Reverse(s.line)))?;
+            let best = ids
+                .iter()
+                .map(|&i| &self.statements[i])
+                .max_by_key(|s| (s.strength, std::cmp::Reverse(s.line)))?;
             return Some(self.server_words(best));
         }
         match self.first_mention.get(&lower) {
             Some(&mi) => {
                 let at = self.mentions[mi].0;
                 let after = self.statements.partition_point(|s| s.line <= at);
-                self.statements.get(after).or_else(|| after.checked_sub(1).map(|i| &self.statements[i]))
+                self.statements
+                    .get(after)
+                    .or_else(|| after.checked_sub(1).map(|i| &self.statements[i]))
             }
-            None => self.statements.iter().max_by_key(|s| (s.strength, std::cmp::Reverse(s.line))),
+            None => self
+                .statements
+                .iter()
+                .max_by_key(|s| (s.strength, std::cmp::Reverse(s.line))),
         }
     }
 
@@ -303,11 +346,16 @@ impl Scan {
     /// Returns the first line naming a failure in words for a recipient:
     /// after its first mention and before the next recipient's, or anywhere
     /// when the text never names it.
-    pub fn phrase_line_for(&self, recipient: &str, rules: &Rules, reasons: &Reasons) -> Option<usize> {
+    pub fn phrase_line_for(
+        &self,
+        recipient: &str,
+        rules: &Rules,
+        reasons: &Reasons,
+    ) -> Option<usize> {
         let Some(&mi) = self.first_mention.get(&recipient.to_lowercase()) else {
-            return *self
-                .first_phrase
-                .get_or_init(|| (0..self.texts.len()).find(|&i| names_failure(&self.texts[i], rules, reasons)));
+            return *self.first_phrase.get_or_init(|| {
+                (0..self.texts.len()).find(|&i| names_failure(&self.texts[i], rules, reasons))
+            });
         };
         let from = self.mentions[mi].0;
         let to = self.mentions[mi + 1..]
@@ -317,7 +365,8 @@ impl Scan {
         // A line introducing the list ("Delivery to the following recipient
         // has been delayed:") counts for the address below it.
         (from.saturating_sub(2)..to).find(|&i| {
-            (i >= from || self.texts[i].ends_with(':')) && names_failure(&self.texts[i], rules, reasons)
+            (i >= from || self.texts[i].ends_with(':'))
+                && names_failure(&self.texts[i], rules, reasons)
         })
     }
 
@@ -337,7 +386,9 @@ impl Scan {
     /// Returns the first line of the text that says something: for a
     /// report that names no code and no known wording.
     pub fn first_sentence(&self) -> Option<usize> {
-        self.texts.iter().position(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 12)
+        self.texts
+            .iter()
+            .position(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 12)
     }
 
     /// Prefers the server's own reply (`<<< 550 ...`) in a transcript over
@@ -349,7 +400,11 @@ impl Scan {
         }
         let at = self.statements.partition_point(|s| s.line < chosen.line);
         for s in self.statements[..at].iter().rev() {
-            if chosen.line - s.line > 8 || self.texts[s.line + 1..chosen.line].iter().any(String::is_empty) {
+            if chosen.line - s.line > 8
+                || self.texts[s.line + 1..chosen.line]
+                    .iter()
+                    .any(String::is_empty)
+            {
                 break;
             }
             if s.text.starts_with("<<<") {
@@ -371,40 +426,78 @@ fn names_failure(line: &str, rules: &Rules, reasons: &Reasons) -> bool {
 
 /// Returns the addresses written in a text.
 fn addresses_in(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '\'' | '"' | ',' | '[' | ']'))
-        .filter(|t| t.contains('@'))
-        .filter_map(|t| message::clean_address(t.trim_end_matches('.')))
+    text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '\'' | '"' | ',' | '[' | ']')
+    })
+    .filter(|t| t.contains('@'))
+    .filter_map(|t| message::clean_address(t.trim_end_matches('.')))
 }
 
 /// Finds the recipient address a line names, if it names one.
 fn mention(line: &str) -> Option<String> {
+    if !line.contains('@') {
+        return None;
+    }
     if text::is_bare_address(line) {
         return message::clean_address(line.trim().trim_end_matches(':'));
     }
-    let t = line.trim_start().trim_start_matches(['*', '-', '•']).trim_start();
+    let t = line
+        .trim_start()
+        .trim_start_matches(['*', '-', '•'])
+        .trim_start();
     if t.len() < line.trim_start().len() && text::is_bare_address(t) {
         return message::clean_address(t.trim_end_matches(':'));
     }
     // Exchange: "kijitora@example.jp on Thu, 29 Apr 2010 ..."; Gmail and
     // others: the address, then what happened to it.
     if let Some((first, rest)) = t.split_once(char::is_whitespace)
-        && first.contains('@') && !rest.trim().is_empty()
-            && let Some(a) = message::clean_address(first) {
-                return Some(a);
-            }
-    if let Some(rest) = t.strip_prefix('<')
-        && let Some(end) = rest.find('>') {
-            let after = &rest[end + 1..];
-            if (after.starts_with([':', '.', ' ', ',']) || after.is_empty())
-                && let Some(a) = message::clean_address(&rest[..end]) {
-                    return Some(a);
-                }
-        }
-    for re in MENTION.iter() {
-        if let Some(c) = re.captures(line)
-            && let Some(a) = message::clean_address(&c[1]) {
-                return Some(a);
-            }
+        && first.contains('@')
+        && !rest.trim().is_empty()
+        && let Some(a) = message::clean_address(first)
+    {
+        return Some(a);
     }
-    None
+    if let Some(rest) = t.strip_prefix('<')
+        && let Some(end) = rest.find('>')
+    {
+        let after = &rest[end + 1..];
+        if (after.starts_with([':', '.', ' ', ',']) || after.is_empty())
+            && let Some(a) = message::clean_address(&rest[..end])
+        {
+            return Some(a);
+        }
+    }
+    // Sendmail's summary: "550 <a@b>... User unknown".
+    let b = t.as_bytes();
+    if b.len() > 5
+        && matches!(b[0], b'4' | b'5')
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_digit()
+        && matches!(b[3], b' ' | b'-')
+    {
+        let rest = t[4..]
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .trim_start();
+        if let Some(inner) = rest.strip_prefix('<')
+            && let Some(end) = inner.find(">...")
+            && let Some(a) = message::clean_address(&inner[..end])
+        {
+            return Some(a);
+        }
+    }
+    if let Some(a) = RECIPIENT_FINDER
+        .find_iter(line)
+        .find_map(|m| address_after(&line[m.end()..]))
+    {
+        return Some(a);
+    }
+    // "Unknown user: a@b": a short label, then only the address.
+    let (label, rest) = line.rsplit_once(':')?;
+    let label = label.trim();
+    (label.len() >= 2
+        && label.len() <= 40
+        && !label.contains(['<', '>', '@'])
+        && text::is_bare_address(rest))
+    .then(|| message::clean_address(rest.trim()))
+    .flatten()
 }

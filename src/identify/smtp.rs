@@ -9,11 +9,13 @@ pub fn find_status(text: &str) -> Option<String> {
     // A status written right after a reply code is the reply's own.
     for r in replies(text) {
         if r.with_status {
-            let after = text[r.offset + 3..].trim_start_matches([' ', '-', '\t', '#', '(', '\'', '"']);
+            let after =
+                text[r.offset + 3..].trim_start_matches([' ', '-', '\t', '#', '(', '\'', '"']);
             if let Some((_, s)) = statuses(after).next().filter(|(at, _)| *at == 0)
-                && !is_vague(&s) {
-                    return Some(s);
-                }
+                && !is_vague(&s)
+            {
+                return Some(s);
+            }
         }
     }
     let mut fallback = None;
@@ -36,7 +38,11 @@ pub fn unrepeat(text: &str) -> String {
     };
     let code = &text[first.offset..first.offset + 3];
     let after = text[first.offset + 3..].trim_start_matches(['-', ' ']);
-    let status = after.split(' ').next().filter(|s| super::is_enhanced_status(s)).unwrap_or("");
+    let status = after
+        .split(' ')
+        .next()
+        .filter(|s| super::is_enhanced_status(s))
+        .unwrap_or("");
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..first.offset + 3]);
     let mut rest = &text[first.offset + 3..];
@@ -83,7 +89,10 @@ pub fn reply_for(text: &str, status: Option<&str>) -> Option<u16> {
     let mut all = replies(text);
     // Sendmail: "554 <a@b>... 550 Host unknown": its own code, then the
     // remote server's, which says more.
-    if all.len() > 1 && text[all[0].offset + 3..].trim_start().starts_with('<') && text[all[0].offset..all[1].offset].contains(">...") {
+    if all.len() > 1
+        && text[all[0].offset + 3..].trim_start().starts_with('<')
+        && text[all[0].offset..all[1].offset].contains(">...")
+    {
         all.remove(0);
     }
     let class = status.and_then(|s| s.bytes().next());
@@ -153,23 +162,51 @@ pub fn replies(text: &str) -> Vec<Reply> {
     while i + 3 <= b.len() {
         let start = i;
         i += 1;
-        if !matches!(b[start], b'4' | b'5') || !(b'0'..=b'5').contains(&b[start + 1]) || !b[start + 2].is_ascii_digit() {
+        if !matches!(b[start], b'4' | b'5')
+            || !(b'0'..=b'5').contains(&b[start + 1])
+            || !b[start + 2].is_ascii_digit()
+        {
             continue;
         }
         if start > 0 {
             let p = b[start - 1];
-            if p.is_ascii_alphanumeric() || matches!(p, b'.' | b'/' | b'-' | b'_' | b'+' | b'@' | b'#' | b'%' | b'&' | b'$' | b'=' | b',') {
+            if p.is_ascii_alphanumeric()
+                || matches!(
+                    p,
+                    b'.' | b'/'
+                        | b'-'
+                        | b'_'
+                        | b'+'
+                        | b'@'
+                        | b'#'
+                        | b'%'
+                        | b'&'
+                        | b'$'
+                        | b'='
+                        | b','
+                )
+            {
                 continue;
             }
         }
         let next = b.get(start + 3).copied();
-        if !matches!(next, None | Some(b' ' | b'-' | b'\t' | b'\n' | b':' | b',' | b')' | b'\'' | b'"' | b']' | b';')) {
+        if !matches!(
+            next,
+            None | Some(
+                b' ' | b'-' | b'\t' | b'\n' | b':' | b',' | b')' | b'\'' | b'"' | b']' | b';'
+            )
+        ) {
             continue;
         }
         // A dash must introduce a multi-line reply ("550-5.1.1"), not a
         // range or a date.
         let line_start = start == 0 || b[start - 1] == b'\n';
-        if next == Some(b'-') && !line_start && !b.get(start + 4).is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'4' | b'5' | b'2' | b'\'' | b'"')) {
+        if next == Some(b'-')
+            && !line_start
+            && !b.get(start + 4).is_some_and(|c| {
+                c.is_ascii_alphabetic() || matches!(c, b'4' | b'5' | b'2' | b'\'' | b'"')
+            })
+        {
             continue;
         }
         let code: u16 = text[start..start + 3].parse().unwrap_or(0);
@@ -188,15 +225,23 @@ pub fn replies(text: &str) -> Vec<Reply> {
             || before.ends_with(['\n', ':', ';', '<', '>', '='])
             || before.ends_with("said")
             || before.ends_with("reply")
-            || ["said", "returned", "reply", "response", "error", "code", "smtp", "status", "reason", "failed", "answered", "rejected"]
-                .iter()
-                .any(|w| lower_before.ends_with(w));
+            || [
+                "said", "returned", "reply", "response", "error", "code", "smtp", "status",
+                "reason", "failed", "answered", "rejected",
+            ]
+            .iter()
+            .any(|w| lower_before.ends_with(w));
         // A lone number in running text ("550 users", "port 465") is not a
         // reply unless it stands where replies stand.
-        let followed_by_text = after.chars().next().is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':'));
+        let followed_by_text = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':'));
         // Zoho and others label the code: "ERROR_CODE :550, ERROR_CODE :5.2.1".
         let labelled = before.ends_with(':') && after.starts_with([',', ';']);
-        if with_status || in_place && (followed_by_text || after.is_empty() || next == Some(b'-') || labelled) {
+        if with_status
+            || in_place && (followed_by_text || after.is_empty() || next == Some(b'-') || labelled)
+        {
             out.push(Reply {
                 code,
                 offset: start,
@@ -225,22 +270,33 @@ mod tests {
 
     #[test]
     fn status_prefers_specific_codes() {
-        assert_eq!(find_status("550 5.0.0 <a@b>... 5.1.1 User unknown").as_deref(), Some("5.1.1"));
+        assert_eq!(
+            find_status("550 5.0.0 <a@b>... 5.1.1 User unknown").as_deref(),
+            Some("5.1.1")
+        );
         assert_eq!(find_status("550 5.0.0 rejected").as_deref(), Some("5.0.0"));
         assert_eq!(find_status("host 192.0.2.153 said 550 x").as_deref(), None);
         assert_eq!(find_status("Sendmail v5.1.1 here").as_deref(), None);
         assert_eq!(find_status("(#5.5.0)").as_deref(), Some("5.5.0"));
-        assert_eq!(find_status("550 5.7.133 RESOLVER").as_deref(), Some("5.7.133"));
+        assert_eq!(
+            find_status("550 5.7.133 RESOLVER").as_deref(),
+            Some("5.7.133")
+        );
         assert_eq!(find_status("Exim 4.72 and 10.5.1.1").as_deref(), None);
     }
 
     #[test]
     fn repeated_prefixes_are_removed() {
         assert_eq!(
-            unrepeat("550-5.7.1 Unauthenticated email is not accepted due to domain's 550-5.7.1 DMARC policy. 550 5.7.1 See help."),
+            unrepeat(
+                "550-5.7.1 Unauthenticated email is not accepted due to domain's 550-5.7.1 DMARC policy. 550 5.7.1 See help."
+            ),
             "550-5.7.1 Unauthenticated email is not accepted due to domain's DMARC policy. See help."
         );
-        assert_eq!(unrepeat("554 5.7.1 <a@b>: Relay access denied"), "554 5.7.1 <a@b>: Relay access denied");
+        assert_eq!(
+            unrepeat("554 5.7.1 <a@b>: Relay access denied"),
+            "554 5.7.1 <a@b>: Relay access denied"
+        );
         assert_eq!(unrepeat("no code here"), "no code here");
     }
 
@@ -251,9 +307,18 @@ mod tests {
         assert_eq!(codes("host mx[192.0.2.1] said: 550 User unknown"), [550]);
         assert_eq!(codes("<<< 552 Too much mail data"), [552]);
         assert_eq!(codes("smtp; 550-5.1.1 The email account"), [550]);
-        assert_eq!(codes("We have 550 users and port 465 open"), Vec::<u16>::new());
-        assert_eq!(codes("Date: Thu, 24 Apr 2013 00:00:00 +0900"), Vec::<u16>::new());
+        assert_eq!(
+            codes("We have 550 users and port 465 open"),
+            Vec::<u16>::new()
+        );
+        assert_eq!(
+            codes("Date: Thu, 24 Apr 2013 00:00:00 +0900"),
+            Vec::<u16>::new()
+        );
         assert_eq!(codes("SIZE=1543: host mx"), Vec::<u16>::new());
-        assert_eq!(codes("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound'"), [550]);
+        assert_eq!(
+            codes("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound'"),
+            [550]
+        );
     }
 }

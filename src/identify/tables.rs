@@ -56,14 +56,25 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     // is a build defect, not an input error.
     let enhanced: CodeFile<String> =
         toml::from_str(include_str!("tables/enhanced.toml")).expect("tables/enhanced.toml parses");
-    let reply: CodeFile<u16> = toml::from_str(include_str!("tables/reply.toml")).expect("tables/reply.toml parses");
-    let http: CodeFile<u16> = toml::from_str(include_str!("tables/http.toml")).expect("tables/http.toml parses");
-    let reasons: ReasonFile = toml::from_str(include_str!("tables/reasons.toml")).expect("tables/reasons.toml parses");
+    let reply: CodeFile<u16> =
+        toml::from_str(include_str!("tables/reply.toml")).expect("tables/reply.toml parses");
+    let http: CodeFile<u16> =
+        toml::from_str(include_str!("tables/http.toml")).expect("tables/http.toml parses");
+    let reasons: ReasonFile =
+        toml::from_str(include_str!("tables/reasons.toml")).expect("tables/reasons.toml parses");
     Tables {
-        enhanced: enhanced.code.into_iter().map(|e| (e.code.clone(), e)).collect(),
+        enhanced: enhanced
+            .code
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect(),
         reply: reply.code.into_iter().map(|e| (e.code, e)).collect(),
         http: http.code.into_iter().map(|e| (e.code, e)).collect(),
-        reasons: reasons.reason.into_iter().map(|r| (r.name.clone(), r)).collect(),
+        reasons: reasons
+            .reason
+            .into_iter()
+            .map(|r| (r.name.clone(), r))
+            .collect(),
     }
 });
 
@@ -125,7 +136,10 @@ mod tests {
             .chain(t.http.values().map(|e| (&e.name, &e.en, &e.pl)))
             .chain(t.reasons.values().map(|e| (&e.name, &e.en, &e.pl)));
         for (name, en, pl) in sentences {
-            assert!(!en.trim().is_empty() && !pl.trim().is_empty(), "{name} lacks a sentence");
+            assert!(
+                !en.trim().is_empty() && !pl.trim().is_empty(),
+                "{name} lacks a sentence"
+            );
         }
     }
 }

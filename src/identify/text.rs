@@ -3,26 +3,42 @@
 
 use std::borrow::Cow;
 
+/// Reads bytes as UTF-8, replacing what is not; borrows when it all is.
+pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Converts CRLF and bare CR line ends to LF.
 pub fn normalize_newlines(input: &[u8]) -> Cow<'_, [u8]> {
-    if !input.contains(&b'\r') {
+    let Some(first) = memchr::memchr(b'\r', input) else {
         return Cow::Borrowed(input);
-    }
+    };
     let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'\r' => {
-                out.push(b'\n');
-                if input.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b => out.push(b),
+    let mut rest = &input[first..];
+    out.extend_from_slice(&input[..first]);
+    while let Some(cr) = memchr::memchr(b'\r', rest) {
+        out.extend_from_slice(&rest[..cr]);
+        out.push(b'\n');
+        rest = &rest[cr + 1..];
+        if rest.first() == Some(&b'\n') {
+            rest = &rest[1..];
         }
-        i += 1;
     }
+    out.extend_from_slice(rest);
     Cow::Owned(out)
+}
+
+/// Normalises the line ends of a string, reusing it when it has none to change.
+pub fn normalize_string(text: String) -> String {
+    match normalize_newlines(text.as_bytes()) {
+        Cow::Borrowed(_) => text,
+        // Only ASCII bytes were replaced, so valid UTF-8 stays valid.
+        Cow::Owned(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
 }
 
 /// Splits an mbox file into its messages; other text comes back whole.
@@ -61,7 +77,10 @@ fn is_postmark(line: &[u8]) -> bool {
     let line = &line[..end.min(200)];
     // "From " + address + a date with a year; an ordinary sentence starting
     // with "From " rarely has a colon-separated time in it.
-    line.len() > 10 && line.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+    line.len() > 10
+        && line
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
 }
 
 /// Removes `>` quote marks when most of the text is quoted.
@@ -69,6 +88,9 @@ fn is_postmark(line: &[u8]) -> bool {
 /// SMTP transcripts use `>>> ` for what the client sent; those lines are not
 /// quotes and are left alone.
 pub fn unquote(text: &str) -> Cow<'_, str> {
+    if !has_quoted_line(text) {
+        return Cow::Borrowed(text);
+    }
     let mut current = Cow::Borrowed(text);
     for _ in 0..8 {
         let mut quoted = 0usize;
@@ -99,6 +121,17 @@ pub fn unquote(text: &str) -> Cow<'_, str> {
         current = Cow::Owned(out);
     }
     current
+}
+
+/// Tells, in one pass over the bytes, whether any line starts with `>`.
+fn has_quoted_line(text: &str) -> bool {
+    let b = text.as_bytes();
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
+    starts.into_iter().any(|s| {
+        b.get(s..)
+            .and_then(|rest| rest.iter().find(|&&c| c != b' ' && c != b'\t'))
+            .is_some_and(|&c| c == b'>')
+    })
 }
 
 fn is_quoted(line: &str) -> bool {
@@ -140,13 +173,19 @@ const ORIGINAL_MARKERS: &[&str] = &[
 pub fn split_original(text: &str) -> (&str, &str) {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
+        let first = line.bytes().find(|b| *b != b' ' && *b != b'\t');
+        let last = line.bytes().rev().find(|b| !b.is_ascii_whitespace());
+        if !matches!(first, Some(b'-' | b'=' | b'*' | b'_' | b'#' | b'c' | b'C'))
+            && !matches!(last, Some(b'-' | b'=' | b':'))
+        {
+            offset += line.len();
+            continue;
+        }
         let t = line.trim();
-        let lower_ok = t.len() <= 120 && {
-            let decorated = t.starts_with(['-', '=', '*', '_', '#']) || t.ends_with(['-', '=', ':']);
+        let decorated = t.starts_with(['-', '=', '*', '_', '#']) || t.ends_with(['-', '=', ':']);
+        let lower_ok = decorated && t.len() <= 120 && {
             let l = t.to_ascii_lowercase();
-            (decorated || l.starts_with("--- below this line"))
-                && ORIGINAL_MARKERS.iter().any(|m| l.contains(m))
-                && !l.contains("transcript")
+            ORIGINAL_MARKERS.iter().any(|m| l.contains(m)) && !l.contains("transcript")
         };
         if lower_ok || t.eq_ignore_ascii_case("content-type: message/rfc822") {
             let rest = text[offset + line.len()..].trim_start_matches('\n');
@@ -159,9 +198,7 @@ pub fn split_original(text: &str) -> (&str, &str) {
 
 /// One or more physical lines read as one: wrapped SMTP replies rejoined.
 #[derive(Debug, Clone)]
-pub struct Logical<'a> {
-    /// The physical lines, as they were.
-    pub lines: Vec<&'a str>,
+pub struct Logical {
     /// The lines trimmed and joined with single spaces.
     pub text: String,
 }
@@ -172,14 +209,13 @@ pub struct Logical<'a> {
 /// one is not a bare address (Exim lists each address alone, with its error
 /// indented below), or when the previous one ends in the middle of a reply
 /// (`said:`, a bare reply code).
-pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
+pub fn logical_lines(text: &str) -> Vec<Logical> {
     let mut out: Vec<Logical> = Vec::new();
     let mut prev_indent = 0usize;
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             out.push(Logical {
-                lines: vec![line],
                 text: String::new(),
             });
             prev_indent = 0;
@@ -202,22 +238,21 @@ pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
             _ => false,
         };
         // A multi-line reply: "550-5.7.1 first part" then "550 5.7.1 rest".
-        let reply_tail = out.last().and_then(|prev| continued_reply(&prev.text, trimmed));
+        let reply_tail = out
+            .last()
+            .and_then(|prev| continued_reply(&prev.text, trimmed));
         if let Some(rest) = reply_tail {
             let prev = out.last_mut().expect("checked above");
-            prev.lines.push(line);
             if !rest.is_empty() {
                 prev.text.push(' ');
                 prev.text.push_str(rest);
             }
         } else if continues {
             let prev = out.last_mut().expect("checked above");
-            prev.lines.push(line);
             prev.text.push(' ');
             prev.text.push_str(trimmed);
         } else {
             out.push(Logical {
-                lines: vec![line],
                 text: trimmed.to_string(),
             });
             prev_indent = indent;
@@ -238,7 +273,10 @@ fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
     // The joined text so far: only its first reply prefix matters.
     let code = prev.get(..4).filter(|c| {
         let b = c.as_bytes();
-        matches!(b[0], b'4' | b'5') && b[1].is_ascii_digit() && b[2].is_ascii_digit() && b[3] == b'-'
+        matches!(b[0], b'4' | b'5')
+            && b[1].is_ascii_digit()
+            && b[2].is_ascii_digit()
+            && b[3] == b'-'
     })?;
     let rest = line.strip_prefix(&code[..3])?;
     let rest = rest.strip_prefix(['-', ' '])?;
@@ -263,7 +301,8 @@ fn ends_with_reply_code(text: &str) -> bool {
 
 fn ends_with_status(text: &str) -> bool {
     let last = text.rsplit(' ').next().unwrap_or("");
-    super::is_enhanced_status(last.trim_start_matches('#')) && (last.starts_with('4') || last.starts_with('5'))
+    super::is_enhanced_status(last.trim_start_matches('#'))
+        && (last.starts_with('4') || last.starts_with('5'))
 }
 
 /// Lines that start something new even when indented: an address alone,
@@ -278,7 +317,10 @@ fn starts_new_item(line: &str) -> bool {
 
 /// Tells whether a line is a rule or a banner (`----- Transcript -----`).
 fn is_decoration(line: &str) -> bool {
-    line.starts_with("--") || line.starts_with("==") || line.starts_with("**") || line.starts_with("##")
+    line.starts_with("--")
+        || line.starts_with("==")
+        || line.starts_with("**")
+        || line.starts_with("##")
 }
 
 /// Tells whether a line is `Name: value` with a DSN-style field name.
@@ -304,7 +346,10 @@ fn is_field_line(line: &str) -> bool {
 /// Tells whether a line is only an address (`<a@b>`, `a@b:`, `a@b (reason)`).
 pub fn is_bare_address(line: &str) -> bool {
     let t = line.trim().trim_end_matches(':').trim();
-    let t = t.strip_prefix('<').and_then(|s| s.strip_suffix('>')).unwrap_or(t);
+    let t = t
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(t);
     !t.is_empty() && !t.contains(char::is_whitespace) && t.contains('@') && t.len() < 255
 }
 
@@ -315,8 +360,10 @@ pub fn fold(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        for c in word.chars() {
-            out.extend(c.to_lowercase());
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
     out
@@ -348,7 +395,10 @@ mod tests {
         assert!(u.contains("\n>>> RCPT To:<a@b>\n"), "{u}");
         let nested = ">> a\n>> b\n";
         assert_eq!(unquote(nested), "a\nb\n");
-        assert_eq!(unquote(">>> RCPT To:<a@b>\n<<< 550 x\n"), ">>> RCPT To:<a@b>\n<<< 550 x\n");
+        assert_eq!(
+            unquote(">>> RCPT To:<a@b>\n<<< 550 x\n"),
+            ">>> RCPT To:<a@b>\n<<< 550 x\n"
+        );
     }
 
     #[test]
@@ -364,9 +414,15 @@ mod tests {
         let multi = "550-5.7.1 Unauthenticated email is not accepted due to\n550-5.7.1 the domain's DMARC policy.\n550 5.7.1 Please see the help page.\n";
         let l = logical_lines(multi);
         assert_eq!(l.len(), 1);
-        assert_eq!(l[0].text, "550-5.7.1 Unauthenticated email is not accepted due to the domain's DMARC policy. Please see the help page.");
+        assert_eq!(
+            l[0].text,
+            "550-5.7.1 Unauthenticated email is not accepted due to the domain's DMARC policy. Please see the help page."
+        );
         let split = "said: 554\n5.7.1 Relay access denied\n";
-        assert_eq!(logical_lines(split)[0].text, "said: 554 5.7.1 Relay access denied");
+        assert_eq!(
+            logical_lines(split)[0].text,
+            "said: 554 5.7.1 Relay access denied"
+        );
     }
 
     #[test]

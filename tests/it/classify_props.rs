@@ -78,7 +78,9 @@ proptest! {
 
 #[test]
 fn one_mebibyte_of_one_character() {
-    for c in [b'a', b'5', b'>', b'<', b'\n', b'\r', b' ', b'.', b'@', b'-', b'=', 0xff] {
+    for c in [
+        b'a', b'5', b'>', b'<', b'\n', b'\r', b' ', b'.', b'@', b'-', b'=', 0xff,
+    ] {
         classify(&vec![c; 1 << 20]);
     }
 }
@@ -86,9 +88,13 @@ fn one_mebibyte_of_one_character() {
 #[test]
 fn deeply_nested_mime() {
     let depth = 2000;
-    let mut m = String::from("From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail\nMIME-Version: 1.0\n");
+    let mut m = String::from(
+        "From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail\nMIME-Version: 1.0\n",
+    );
     for i in 0..depth {
-        m.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"));
+        m.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"
+        ));
     }
     m.push_str("Content-Type: text/plain\n\n550 5.1.1 <jan@example.com>: User unknown\n");
     for i in (0..depth).rev() {
@@ -110,12 +116,18 @@ fn ten_thousand_recipients() {
     for i in 0..10_000 {
         m.push_str(&format!("<u{i}@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown user (in reply to RCPT TO command)\n"));
     }
-    m.push_str("\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.org\n\n");
+    m.push_str(
+        "\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.org\n\n",
+    );
     for i in 0..10_000 {
         m.push_str(&format!("Final-Recipient: rfc822; u{i}@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 unknown user\n\n"));
     }
     m.push_str("--b--\n");
-    assert_eq!(classify(m.as_bytes()), 10_000, "one finding per failed recipient");
+    assert_eq!(
+        classify(m.as_bytes()),
+        10_000,
+        "one finding per failed recipient"
+    );
 }
 
 #[test]

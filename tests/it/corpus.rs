@@ -52,17 +52,29 @@ fn scores_on_the_shared_corpus() {
     let Some(dir) = corpus_dir() else {
         eprintln!(
             "skipped: no corpus at {} (set DIAGNOZA_CORPUS to the folder holding sisimai-gold-v5.tsv)",
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").display()
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/corpus")
+                .display()
         );
         return;
     };
-    let gold = std::fs::read_to_string(dir.join("sisimai-gold-v5.tsv")).expect("the gold file reads");
+    let gold =
+        std::fs::read_to_string(dir.join("sisimai-gold-v5.tsv")).expect("the gold file reads");
     let mut files: BTreeMap<String, Vec<Record>> = BTreeMap::new();
     let mut lines = gold.lines();
     let head: Vec<&str> = lines.next().expect("a header line").split('\t').collect();
-    let col = |name: &str| head.iter().position(|h| *h == name).expect("a known column");
-    let (file, code, status, reason, recipient) =
-        (col("file"), col("replycode"), col("deliverystatus"), col("reason"), col("recipient"));
+    let col = |name: &str| {
+        head.iter()
+            .position(|h| *h == name)
+            .expect("a known column")
+    };
+    let (file, code, status, reason, recipient) = (
+        col("file"),
+        col("replycode"),
+        col("deliverystatus"),
+        col("reason"),
+        col("recipient"),
+    );
     for line in lines {
         let f: Vec<&str> = line.split('\t').collect();
         files.entry(f[file].to_string()).or_default().push(Record {
@@ -83,22 +95,34 @@ fn scores_on_the_shared_corpus() {
             n.not_bounce_files += 1;
             if !findings.is_empty() {
                 n.false_positives += 1;
-                misses.push(format!("{name}: not a bounce, got {} finding(s)", findings.len()));
+                misses.push(format!(
+                    "{name}: not a bounce, got {} finding(s)",
+                    findings.len()
+                ));
             }
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
-        let scored: Vec<&Record> = records.iter().filter(|r| !NOT_BOUNCES.contains(&r.reason.as_str())).collect();
+        let scored: Vec<&Record> = records
+            .iter()
+            .filter(|r| !NOT_BOUNCES.contains(&r.reason.as_str()))
+            .collect();
         for r in &scored {
             n.records += 1;
             let has_code = !r.code.is_empty() && text.contains(&r.code);
             let has_status = !r.status.is_empty() && text.contains(&r.status);
             n.with_code += usize::from(has_code);
             n.with_status += usize::from(has_status);
-            let named = findings
-                .iter()
-                .find(|f| f.facts.recipient.as_deref().map(str::to_lowercase).as_deref() == Some(r.recipient.as_str()));
-            let Some(f) = named.or_else(|| (scored.len() == 1).then(|| findings.first()).flatten()) else {
+            let named = findings.iter().find(|f| {
+                f.facts
+                    .recipient
+                    .as_deref()
+                    .map(str::to_lowercase)
+                    .as_deref()
+                    == Some(r.recipient.as_str())
+            });
+            let Some(f) = named.or_else(|| (scored.len() == 1).then(|| findings.first()).flatten())
+            else {
                 misses.push(format!("{name}: nothing for {}", r.recipient));
                 continue;
             };
@@ -130,7 +154,11 @@ fn scores_on_the_shared_corpus() {
         n.not_bounce_files,
     );
     eprintln!("corpus: {summary}");
-    assert!(n.records > 800, "the gold file lists {} records; is it complete?", n.records);
+    assert!(
+        n.records > 800,
+        "the gold file lists {} records; is it complete?",
+        n.records
+    );
     let failing: Vec<String> = [
         ("found", pct(n.found, n.records), 98.0),
         ("reply code", pct(n.code_right, n.with_code), 97.0),
@@ -144,6 +172,11 @@ fn scores_on_the_shared_corpus() {
     assert!(
         failing.is_empty() && n.false_positives == 0,
         "{summary}\nunder target: {failing:?}\nfirst misses:\n{}",
-        misses.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        misses
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

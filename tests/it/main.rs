@@ -7,6 +7,8 @@
 mod common;
 
 mod caching;
+mod classify_props;
+mod corpus;
 mod crawl;
 mod export;
 mod identify_api;
@@ -16,5 +18,3 @@ mod not_found;
 mod pages;
 mod security;
 mod sitemap;
-mod classify_props;
-mod corpus;
