@@ -68,9 +68,10 @@ const PHRASES: &[(&str, u16)] = &[
 ];
 
 /// Finds HTTP errors (4xx and 5xx) in logical lines.
-pub fn find(lines: &[String]) -> Vec<HttpHit> {
+pub fn find<S: AsRef<str>>(lines: &[S]) -> Vec<HttpHit> {
     let mut hits = Vec::new();
     for (i, line) in lines.iter().enumerate() {
+        let line = line.as_ref();
         if line.is_empty() {
             continue;
         }

@@ -6,6 +6,7 @@
 //! Exim, Sendmail, qmail, Exchange, Gmail and the rest without a parser per
 //! mail system.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -32,8 +33,8 @@ pub struct Statement {
 
 /// A scanned text, with the indexes that keep every look-up cheap: a bounce
 /// for ten thousand recipients is read in one pass, not ten thousand.
-pub struct Scan {
-    texts: Vec<String>,
+pub struct Scan<'a> {
+    texts: Vec<Cow<'a, str>>,
     /// Failure statements, in line order.
     statements: Vec<Statement>,
     /// Addresses named as recipients, with their line, in line order.
@@ -140,11 +141,11 @@ fn is_noise(line: &str) -> bool {
     })
 }
 
-impl Scan {
+impl<'a> Scan<'a> {
     /// Scans a text. `skip` lists lower-case addresses that are never
     /// recipients (the bounce's own sender and addressee).
-    pub fn new(text: &str, skip: &[String]) -> Scan {
-        let texts: Vec<String> = text::logical_lines(text)
+    pub fn new(text: &'a str, skip: &[String]) -> Scan<'a> {
+        let texts: Vec<Cow<'a, str>> = text::logical_lines(text)
             .into_iter()
             .map(|l| l.text)
             .collect();
@@ -175,7 +176,7 @@ impl Scan {
             };
             statements.push(Statement {
                 line: i,
-                text: t.clone(),
+                text: t.to_string(),
                 code: reply.map(|r| r.code),
                 strength,
             });
@@ -213,13 +214,16 @@ impl Scan {
     }
 
     /// Returns the logical lines' texts.
-    pub fn texts(&self) -> &[String] {
+    pub fn texts(&self) -> &[Cow<'a, str>] {
         &self.texts
     }
 
     /// Returns a logical line's text.
     pub fn line_text(&self, line: usize) -> String {
-        self.texts.get(line).cloned().unwrap_or_default()
+        self.texts
+            .get(line)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
     }
 
     /// Returns the addresses named as recipients, first mention first.
@@ -403,7 +407,7 @@ impl Scan {
             if chosen.line - s.line > 8
                 || self.texts[s.line + 1..chosen.line]
                     .iter()
-                    .any(String::is_empty)
+                    .any(|t| t.is_empty())
             {
                 break;
             }

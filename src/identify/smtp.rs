@@ -107,10 +107,15 @@ pub fn statuses(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i + 5 <= b.len() {
-            let start = i;
-            i += 1;
-            if !matches!(b[start], b'2' | b'4' | b'5') || b[start + 1] != b'.' {
+        // Jump from dot to dot: a status code is "C.S.D", so its first dot
+        // is one byte after the class digit.
+        while let Some(dot) = memchr::memchr(b'.', &b[i.min(b.len())..]).map(|d| i + d) {
+            i = dot + 1;
+            if dot == 0 {
+                continue;
+            }
+            let start = dot - 1;
+            if !matches!(b[start], b'2' | b'4' | b'5') || start + 5 > b.len() {
                 continue;
             }
             // "v5.1.1", "x5.1.1" and "1.5.1.1" are versions or numbers;
@@ -159,10 +164,10 @@ pub fn replies(text: &str) -> Vec<Reply> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i + 3 <= b.len() {
-        let start = i;
-        i += 1;
-        if !matches!(b[start], b'4' | b'5')
+    // Jump between the bytes a reply code can start with.
+    while let Some(start) = memchr::memchr2(b'4', b'5', &b[i.min(b.len())..]).map(|d| i + d) {
+        i = start + 1;
+        if start + 3 > b.len()
             || !(b'0'..=b'5').contains(&b[start + 1])
             || !b[start + 2].is_ascii_digit()
         {

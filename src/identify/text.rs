@@ -198,9 +198,10 @@ pub fn split_original(text: &str) -> (&str, &str) {
 
 /// One or more physical lines read as one: wrapped SMTP replies rejoined.
 #[derive(Debug, Clone)]
-pub struct Logical {
-    /// The lines trimmed and joined with single spaces.
-    pub text: String,
+pub struct Logical<'a> {
+    /// The lines trimmed and joined with single spaces; borrowed when the
+    /// logical line is one physical line, as most are.
+    pub text: Cow<'a, str>,
 }
 
 /// Joins wrapped lines into logical lines.
@@ -209,14 +210,14 @@ pub struct Logical {
 /// one is not a bare address (Exim lists each address alone, with its error
 /// indented below), or when the previous one ends in the middle of a reply
 /// (`said:`, a bare reply code).
-pub fn logical_lines(text: &str) -> Vec<Logical> {
+pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
     let mut out: Vec<Logical> = Vec::new();
     let mut prev_indent = 0usize;
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             out.push(Logical {
-                text: String::new(),
+                text: Cow::Borrowed(""),
             });
             prev_indent = 0;
             continue;
@@ -224,7 +225,7 @@ pub fn logical_lines(text: &str) -> Vec<Logical> {
         let indent = line.len() - line.trim_start().len();
         let continues = match out.last() {
             Some(prev) if !prev.text.is_empty() => {
-                let p = prev.text.as_str();
+                let p: &str = &prev.text;
                 let wants_more = p.ends_with(':') && p.len() > 12 && !is_bare_address(p)
                     || ends_with_reply_code(p)
                     || ends_with_status(p)
@@ -244,16 +245,17 @@ pub fn logical_lines(text: &str) -> Vec<Logical> {
         if let Some(rest) = reply_tail {
             let prev = out.last_mut().expect("checked above");
             if !rest.is_empty() {
-                prev.text.push(' ');
-                prev.text.push_str(rest);
+                let text = prev.text.to_mut();
+                text.push(' ');
+                text.push_str(rest);
             }
         } else if continues {
-            let prev = out.last_mut().expect("checked above");
-            prev.text.push(' ');
-            prev.text.push_str(trimmed);
+            let text = out.last_mut().expect("checked above").text.to_mut();
+            text.push(' ');
+            text.push_str(trimmed);
         } else {
             out.push(Logical {
-                text: trimmed.to_string(),
+                text: Cow::Borrowed(trimmed),
             });
             prev_indent = indent;
         }
@@ -325,22 +327,19 @@ fn is_decoration(line: &str) -> bool {
 
 /// Tells whether a line is `Name: value` with a DSN-style field name.
 fn is_field_line(line: &str) -> bool {
-    let Some((name, _)) = line.split_once(':') else {
-        return false;
-    };
-    let lower = name.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "final-recipient"
-            | "original-recipient"
-            | "action"
-            | "status"
-            | "remote-mta"
-            | "diagnostic-code"
-            | "reporting-mta"
-            | "last-attempt-date"
-            | "arrival-date"
-    )
+    const FIELDS: [&str; 9] = [
+        "final-recipient",
+        "original-recipient",
+        "action",
+        "status",
+        "remote-mta",
+        "diagnostic-code",
+        "reporting-mta",
+        "last-attempt-date",
+        "arrival-date",
+    ];
+    line.split_once(':')
+        .is_some_and(|(name, _)| FIELDS.iter().any(|f| name.eq_ignore_ascii_case(f)))
 }
 
 /// Tells whether a line is only an address (`<a@b>`, `a@b:`, `a@b (reason)`).

@@ -17,13 +17,11 @@ use super::error::{Error, Surface, lang_of_path};
 use super::identify::{json_response, query_lang};
 use super::limits::Bucket;
 use super::pages;
-use crate::answer;
+use crate::{answer, search};
 use crate::lang::Lang;
 use crate::site::NO_STORE;
 use crate::site::views::{HitView, PastedHit, SearchPage, without_code};
 
-/// The longest query searched, in characters; longer ones are cut.
-pub const MAX_QUERY: usize = 200;
 /// Results on the search page.
 const PAGE_RESULTS: usize = 20;
 /// Results of the API (the instant search under the header's box).
@@ -36,12 +34,12 @@ fn query_param(query: Option<&str>) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Trims a query and cuts it to [`MAX_QUERY`] characters.
+/// Trims a query and cuts it to [`search::MAX_QUERY_CHARS`] characters.
 ///
 /// Returns the query and whether it was cut.
 fn clean(q: &str) -> (String, bool) {
     let q = q.trim();
-    match q.char_indices().nth(MAX_QUERY) {
+    match q.char_indices().nth(search::MAX_QUERY_CHARS) {
         Some((cut, _)) => (q[..cut].trim_end().to_string(), true),
         None => (q.to_string(), false),
     }
@@ -74,7 +72,13 @@ pub async fn page(State(app): State<App>, req: Request) -> Response {
             snippet_html: h.snippet_html,
         })
         .collect();
-    let pasted = pasted_findings(&build, &query, lang);
+    // Decided on the whole query: a pasted bounce is often longer than
+    // what is searched.
+    let pasted = if search::looks_like_paste(&raw) {
+        pasted_findings(&build, &raw, lang)
+    } else {
+        Vec::new()
+    };
     let ui = lang.ui();
     let title = format!("{}: {query}", ui.search_title);
     let mut l = SearchPage::layout(lang, title, &app.config.base_url);
@@ -104,10 +108,6 @@ pub async fn page(State(app): State<App>, req: Request) -> Response {
 
 /// What the paste box recognises in a query that is an error message.
 fn pasted_findings(build: &crate::Build, query: &str, lang: Lang) -> Vec<PastedHit> {
-    // Only queries with a digit can hold a code; words alone are a search.
-    if !query.bytes().any(|b| b.is_ascii_digit()) {
-        return Vec::new();
-    }
     let findings = build.classifier.classify(query.as_bytes());
     answer::answer(findings, &build.library, lang)
         .findings
@@ -184,7 +184,7 @@ mod tests {
     fn long_queries_are_cut_on_a_character() {
         let (q, cut) = clean(&"ż".repeat(300));
         assert!(cut);
-        assert_eq!(q.chars().count(), MAX_QUERY);
+        assert_eq!(q.chars().count(), search::MAX_QUERY_CHARS);
         assert_eq!(clean("  403  "), ("403".to_string(), false));
     }
 

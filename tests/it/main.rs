@@ -18,3 +18,4 @@ mod not_found;
 mod pages;
 mod security;
 mod sitemap;
+mod search;
