@@ -345,22 +345,18 @@ fn identify(paths: &[PathBuf], lang: Lang, dir: Option<&Path>) -> ExitCode {
                 }
             },
             many => {
-                for path in many {
-                    match std::fs::read(path) {
-                        Ok(input) => {
-                            let a = answer::answer(classifier.classify(&input), &library, lang);
-                            let name = path.to_string_lossy();
-                            emit(
-                                &FileAnswer {
-                                    file: &name,
-                                    findings: &a.findings,
-                                },
-                                &mut out,
-                            )?;
-                        }
-                        Err(e) => {
-                            eprintln!("diagnoza: cannot read {}: {e}", path.display());
-                            failed = true;
+                // Files are read and classified on every core, a batch at a
+                // time, and printed in the order given.
+                let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+                for batch in many.chunks(256) {
+                    let lines = classify_batch(batch, &classifier, &library, lang, workers);
+                    for (path, line) in batch.iter().zip(lines) {
+                        match line {
+                            Ok(line) => out.write_all(&line)?,
+                            Err(e) => {
+                                eprintln!("diagnoza: cannot read {}: {e}", path.display());
+                                failed = true;
+                            }
                         }
                     }
                 }
@@ -377,6 +373,47 @@ fn identify(paths: &[PathBuf], lang: Lang, dir: Option<&Path>) -> ExitCode {
         _ if failed => ExitCode::FAILURE,
         _ => ExitCode::SUCCESS,
     }
+}
+
+/// Reads and classifies a batch of files on `workers` threads, returning one
+/// JSON line (or the read error) per file, in order.
+fn classify_batch(
+    paths: &[PathBuf],
+    classifier: &Classifier,
+    library: &Library,
+    lang: Lang,
+    workers: usize,
+) -> Vec<std::io::Result<Vec<u8>>> {
+    let one = |path: &PathBuf| -> std::io::Result<Vec<u8>> {
+        let input = std::fs::read(path)?;
+        let a = answer::answer(classifier.classify(&input), library, lang);
+        let mut line = Vec::new();
+        emit(
+            &FileAnswer {
+                file: &path.to_string_lossy(),
+                findings: &a.findings,
+            },
+            &mut line,
+        )?;
+        Ok(line)
+    };
+    if workers < 2 || paths.len() < 2 {
+        return paths.iter().map(one).collect();
+    }
+    let size = paths.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Writes one value as a line of JSON.

@@ -16,6 +16,7 @@ mod identify_page;
 mod negotiation;
 mod not_found;
 mod pages;
+mod search;
 mod security;
 mod sitemap;
-mod search;
+mod reload;
