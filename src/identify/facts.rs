@@ -66,17 +66,18 @@ pub fn blocklist_named(name: &str) -> Option<&'static Blocklist> {
 /// mx.example.jp[192.0.2.1] said", Exim "host mx.example.jp [192.0.2.1]:",
 /// log lines "relay=mx[192.0.2.1]:25" and "H=mx [192.0.2.1]", Gmail "by
 /// mx.example.jp. [192.0.2.1]", qmail "remote host 192.0.2.1 said",
-/// Sendmail "while talking to mx.example.jp.:", Exchange "Generating server:".
-const SERVER_ANCHORS: [&str; 12] = [
+/// Sendmail "while talking to mx.example.jp.:". Exchange's "Generating
+/// server" is the sender's own server, and "from" names the client, so
+/// neither is read.
+const SERVER_ANCHORS: [&str; 11] = [
     "host ",
+    "connected to ",
     "relay=",
     "h=",
     "by ",
     "connect to ",
     "talking to ",
     "connection to ",
-    "from ",
-    "generating server: ",
     "reported by ",
     "remote-mta: dns; ",
     "server ",
@@ -118,6 +119,11 @@ pub fn remote_server(text: &str) -> (Option<String>, Option<String>) {
     let mut named = (None, None);
     for m in SERVER_FINDER.find_iter(text) {
         if m.start() > 0 && text.as_bytes()[m.start() - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        // "Client host [192.0.2.1] blocked": the client, not the server.
+        let before = text[..m.start()].trim_end();
+        if before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case("client") {
             continue;
         }
         let found = server_at(&text[m.end()..]);
@@ -164,6 +170,40 @@ pub fn ips(text: &str) -> Vec<String> {
     out
 }
 
+/// Finds the blocked client's address in a rejection: "Client host
+/// [192.0.2.1]", "client [..]", "IP address ...", "your IP ...", else the
+/// first address that is not the remote server's.
+pub fn client_ip(text: &str, remote_ip: Option<&str>) -> Option<String> {
+    const ANCHORS: [&str; 8] = [
+        "client host [",
+        "client host ",
+        "client [",
+        "client ",
+        "ip address ",
+        "your ip ",
+        "ip=",
+        "ip ",
+    ];
+    let lower = text.to_ascii_lowercase();
+    for anchor in ANCHORS {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(anchor).map(|i| from + i) {
+            from = i + anchor.len();
+            let rest = text[from..].trim_start_matches(['[', '(', ' ', ':']);
+            let end = rest
+                .find(|c: char| !(c.is_ascii_hexdigit() || c == '.' || c == ':'))
+                .unwrap_or(rest.len());
+            let ip = rest[..end].trim_end_matches(['.', ':']);
+            if is_ip(ip) && Some(ip) != remote_ip {
+                return Some(ip.to_string());
+            }
+        }
+    }
+    ips(text)
+        .into_iter()
+        .find(|ip| Some(ip.as_str()) != remote_ip)
+}
+
 /// Tells whether a string is an IP address.
 pub fn is_ip(s: &str) -> bool {
     s.parse::<IpAddr>().is_ok()
@@ -203,6 +243,8 @@ const STAGES: &[(&str, &str)] = &[
     (">>> helo", "HELO"),
     ("after initial connection", "CONN"),
     ("refused to talk to me", "CONN"),
+    ("greeting failed", "CONN"),
+    ("[end-of-message]", "DATA"),
     ("in reply to initial greeting", "CONN"),
     ("in reply to starttls", "STARTTLS"),
     ("after starttls", "STARTTLS"),

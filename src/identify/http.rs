@@ -25,8 +25,10 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
         (r"(?i)returned error:?\s*([1-5][0-9]{2})\b", 9),
         // Access logs: "GET /x HTTP/1.1" 404 1234.
         (r#"(?i)"[A-Z]+ \S+ HTTP/[0-9.]+"\s+([1-5][0-9]{2})\b"#, 8),
-        // Cloudflare "Error 522", "Error code 521"; "Błąd 404", "kod błędu 500", "status 503".
-        (r"(?i)\b(?:error(?:\s+code)?|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)\s*:?\s*([45][0-9]{2})\b", 6),
+        // Cloudflare "Error code 521": only web pages write it this way.
+        (r"(?i)\berror\s+code\s*:?\s*([45][0-9]{2})\b", 8),
+        // "Error 522", "Błąd 404", "kod błędu 500", "status 503".
+        (r"(?i)\b(?:error|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)\s*:?\s*([45][0-9]{2})\b", 6),
     ]
     .into_iter()
     .map(|(p, s)| (Regex::new(p).expect("valid regex"), s))
@@ -34,10 +36,36 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
 });
 
 /// "403 Forbidden" and friends: a code followed by its own reason phrase.
+/// Only a code with its own phrase counts, so that an SMTP "554 Service
+/// unavailable" is not read as HTTP.
 static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([45][0-9]{2})\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected)\b")
         .expect("valid regex")
 });
+
+/// The reason phrases each status is written with.
+fn phrase_fits(code: u16, phrase: &str) -> bool {
+    let p = phrase.to_ascii_lowercase();
+    match code {
+        400 => p == "bad request",
+        401 => p == "unauthorized" || p == "authorization required",
+        403 => p == "forbidden",
+        404 => p == "not found",
+        405 => p == "method not allowed",
+        408 => p.starts_with("request time"),
+        410 => p == "gone",
+        413 => p == "payload too large",
+        429 => p == "too many requests",
+        500 => p == "internal server error",
+        501 => p == "not implemented",
+        502 => p == "bad gateway",
+        503 => p.starts_with("service"),
+        504 => p.starts_with("gateway time"),
+        508 => p == "resource limit is reached" || p == "loop detected",
+        509 => p == "bandwidth limit exceeded",
+        _ => false,
+    }
+}
 
 /// Wording that names an HTTP status without the number.
 const PHRASES: &[(&str, u16)] = &[
@@ -51,6 +79,7 @@ const PHRASES: &[(&str, u16)] = &[
     ("while connecting to upstream", 502),
     ("no live upstreams", 502),
     ("service temporarily unavailable", 503),
+    ("temporarily unable to service your request", 503),
     ("briefly unavailable for scheduled maintenance", 503),
     ("gateway time-out", 504),
     ("gateway timeout", 504),
@@ -91,7 +120,10 @@ pub fn find<S: AsRef<str>>(lines: &[S]) -> Vec<HttpHit> {
             }
         }
         if let Some(c) = CODE_NAME.captures(line) {
-            consider(c[1].parse().unwrap_or(0), 8);
+            let code = c[1].parse().unwrap_or(0);
+            if phrase_fits(code, &c[2]) {
+                consider(code, 8);
+            }
         }
         let lower = line.to_lowercase();
         for (phrase, code) in PHRASES {

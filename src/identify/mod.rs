@@ -281,16 +281,25 @@ impl Classifier {
 
     /// Findings from text that is not a raw message.
     fn read_paste(&self, text: &str, out: &mut Vec<Finding>) {
+        // A pasted bounce often carries the message it returns; its headers
+        // name people who are not the failed recipients.
+        let (text, _) = text::split_original(text);
         let scan = scan::Scan::new(text, &[]);
-        if scan.has_statements() {
+        let start = out.len();
+        // A browser's error page or curl's output is HTTP even when its
+        // numbers look like SMTP replies ("404 Not Found", "HTTP ERROR 500"),
+        // unless the text has what only mail has: enhanced status codes.
+        let http = http::find(scan.texts());
+        let clearly_http = http.iter().any(|h| h.strength >= 8) && !scan.has_enhanced_status();
+        if scan.has_statements() && !clearly_http {
             let recipients = scan.recipients();
             self.read_scan(&scan, &recipients, None, out);
-            if !out.is_empty() {
+            if out.len() > start {
                 return;
             }
         }
-        self.read_http(&scan, out);
-        if out.is_empty() {
+        self.read_http(&scan, http, out);
+        if out.len() == start {
             // Mail wording with no code at all ("Relay access denied").
             for line in scan.phrase_lines(&self.rules, &self.reasons) {
                 let text = scan.line_text(line);
@@ -315,6 +324,7 @@ impl Classifier {
                 let mut f = self.finding(Evidence {
                     diagnostic: &s.text,
                     block: scan.block_of(s.line),
+                    host_line: scan.host_line_before(s.line),
                     ..Evidence::default()
                 });
                 f.facts.sender = sender.cloned();
@@ -329,6 +339,7 @@ impl Classifier {
             let mut f = self.finding(Evidence {
                 diagnostic: &s.text,
                 block: scan.block_of(s.line),
+                host_line: scan.host_line_before(s.line),
                 recipient: Some(r),
                 ..Evidence::default()
             });
@@ -380,6 +391,7 @@ impl Classifier {
         };
         self.finding(Evidence {
             diagnostic: &text,
+            host_line: statement.and_then(|s| scan.host_line_before(s.line)),
             block,
             recipient: record.recipient(),
             dsn_status: record.status.as_deref(),
@@ -394,6 +406,7 @@ impl Classifier {
     fn finding(&self, e: Evidence) -> Finding {
         let Evidence {
             diagnostic,
+            host_line,
             block,
             recipient,
             dsn_status,
@@ -415,13 +428,25 @@ impl Classifier {
         };
         let code = smtp::reply_for(&excerpt, status.as_deref()).or(fallback_code);
         let command = facts::smtp_command(&folded).or_else(|| facts::smtp_command(block));
-        let (mut remote_host, mut remote_ip) =
-            remote_mta.map(facts::remote_mta).unwrap_or_default();
-        if remote_host.is_none() && remote_ip.is_none() {
-            (remote_host, remote_ip) = facts::remote_server(&excerpt);
-        }
-        if remote_host.is_none() && remote_ip.is_none() {
-            (remote_host, remote_ip) = facts::remote_server(block);
+        // The remote server: the DSN's Remote-MTA, else the reply, else the
+        // text around it; an address is taken from a later source only when
+        // it names the same host (or none was named).
+        let mut remote_host: Option<String> = None;
+        let mut remote_ip: Option<String> = None;
+        let sources = [
+            remote_mta.map(facts::remote_mta),
+            Some(facts::remote_server(&excerpt)),
+            host_line.map(|h| (Some(h), None)),
+            (!block.is_empty()).then(|| facts::remote_server(block)),
+        ];
+        for (host, ip) in sources.into_iter().flatten() {
+            let same = host.is_none() || remote_host.is_none() || host == remote_host;
+            if remote_host.is_none() {
+                remote_host = host;
+            }
+            if remote_ip.is_none() && same {
+                remote_ip = ip;
+            }
         }
         let hosts: Vec<&str> = remote_host
             .as_deref()
@@ -456,11 +481,7 @@ impl Classifier {
                     | "securityerror"
             );
         let client_ip = blocking
-            .then(|| {
-                facts::ips(&excerpt)
-                    .into_iter()
-                    .find(|ip| Some(ip) != remote_ip.as_ref())
-            })
+            .then(|| facts::client_ip(&excerpt, remote_ip.as_deref()))
             .flatten();
         let actor = article
             .as_ref()
@@ -488,8 +509,7 @@ impl Classifier {
         }
     }
 
-    fn read_http(&self, scan: &scan::Scan, out: &mut Vec<Finding>) {
-        let mut hits = http::find(scan.texts());
+    fn read_http(&self, scan: &scan::Scan, mut hits: Vec<http::HttpHit>, out: &mut Vec<Finding>) {
         hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
         let mut seen = Vec::new();
         for hit in hits {
@@ -531,6 +551,8 @@ impl Classifier {
 struct Evidence<'a> {
     /// The server's reply or the sentence that states the failure.
     diagnostic: &'a str,
+    /// A host named alone on the line above the diagnostic (Exchange).
+    host_line: Option<String>,
     /// The text around it, for facts the diagnostic leaves out.
     block: String,
     recipient: Option<&'a str>,

@@ -31,6 +31,21 @@ pub struct Statement {
     pub strength: u8,
 }
 
+impl Statement {
+    /// Orders statements for one recipient, best last: the clearest, then
+    /// the server's own words in a transcript (`<<< 554 ...`), then one that
+    /// says more than its codes, then the earliest.
+    fn rank(&self) -> (u8, bool, bool, std::cmp::Reverse<usize>) {
+        let words = self.text.bytes().filter(u8::is_ascii_alphabetic).count();
+        (
+            self.strength,
+            self.text.starts_with("<<<"),
+            words > 12,
+            std::cmp::Reverse(self.line),
+        )
+    }
+}
+
 /// A scanned text, with the indexes that keep every look-up cheap: a bounce
 /// for ten thousand recipients is read in one pass, not ten thousand.
 pub struct Scan<'a> {
@@ -49,7 +64,11 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 21] = [
+const RECIPIENT_ANCHORS: [&str; 25] = [
+    "dostarczona do",
+    "dostarczyć do",
+    "dostarczenia do",
+    "do adresata",
     "rcpt to:",
     "rcpt to",
     "to=<",
@@ -80,6 +99,19 @@ static RECIPIENT_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .build(RECIPIENT_ANCHORS)
         .expect("anchors compile")
 });
+
+/// Tells whether the words before an anchor make it the sender's: "Sender
+/// address:", "From address:", "Nadawca:".
+fn names_sender(before: &str) -> bool {
+    let word = before
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    ["sender", "from", "nadawca", "envelope-from", "mail"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
 
 /// Reads the address written right after an anchor: `: <a@b>`,
 /// `rfc822; a@b`, ` a@b,`.
@@ -209,6 +241,12 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Tells whether a statement has an enhanced status code, which only
+    /// mail writes.
+    pub fn has_enhanced_status(&self) -> bool {
+        self.statements.iter().any(|s| s.strength != 2)
+    }
+
     pub fn has_statements(&self) -> bool {
         !self.statements.is_empty()
     }
@@ -267,7 +305,7 @@ impl<'a> Scan<'a> {
             let best = ids
                 .iter()
                 .map(|&i| &self.statements[i])
-                .max_by_key(|s| (s.strength, std::cmp::Reverse(s.line)))?;
+                .max_by_key(|s| s.rank())?;
             return Some(self.server_words(best));
         }
         match self.first_mention.get(&lower) {
@@ -278,10 +316,7 @@ impl<'a> Scan<'a> {
                     .get(after)
                     .or_else(|| after.checked_sub(1).map(|i| &self.statements[i]))
             }
-            None => self
-                .statements
-                .iter()
-                .max_by_key(|s| (s.strength, std::cmp::Reverse(s.line))),
+            None => self.statements.iter().max_by_key(|s| s.rank()),
         }
     }
 
@@ -316,27 +351,45 @@ impl<'a> Scan<'a> {
         let mut block = String::new();
         // The client's last command in a transcript (">>> DATA") says at
         // which stage the reply below it came; it goes first, so it wins.
-        if let Some(command) = self.transcript_command(line) {
-            block.push_str(command);
+        if let Some(head) = self.transcript_command(line) {
+            block.push_str(&head);
             block.push(' ');
         }
         block.push_str(&self.texts[start..end].join(" "));
         block
     }
 
-    /// Returns the nearest `>>> COMMAND` line above a line, in its paragraph.
-    fn transcript_command(&self, line: usize) -> Option<&str> {
+    /// Returns the transcript above a line, in its paragraph: the server
+    /// being talked to and the client's last command (`>>> DATA`) say where
+    /// and at which stage the reply below them came.
+    fn transcript_command(&self, line: usize) -> Option<String> {
         let last = line.min(self.texts.len().checked_sub(1)?);
-        for i in (last.saturating_sub(8)..=last).rev() {
-            let t = &self.texts[i];
-            if t.is_empty() {
-                return None;
-            }
-            if t.starts_with(">>> ") {
-                return Some(t);
-            }
+        let first = (last.saturating_sub(8)..=last)
+            .rev()
+            .take_while(|&i| !self.texts[i].is_empty())
+            .last()?;
+        let lines = &self.texts[first..=last];
+        let command = lines.iter().rposition(|t| t.starts_with(">>> "))?;
+        // The command first, so that it wins over stages the text names later.
+        let mut head = lines[command].to_string();
+        for t in &lines[..command] {
+            head.push(' ');
+            head.push_str(t);
         }
-        None
+        Some(head)
+    }
+
+    /// Returns the host named alone on the line before a statement, as
+    /// Exchange writes it above "Remote Server returned ...".
+    pub fn host_line_before(&self, line: usize) -> Option<String> {
+        let t = self.texts.get(line.checked_sub(1)?)?;
+        let host = t.trim().trim_end_matches('.');
+        (host.contains('.')
+            && host.bytes().any(|b| b.is_ascii_alphabetic())
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        .then(|| host.to_ascii_lowercase())
     }
 
     /// Returns lines that name a mail failure by wording alone.
@@ -419,6 +472,36 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Tells whether a line is a message header that names a person rather than
+/// a failed recipient: the returned message's sender, the bounce's own
+/// addressee, message ids, in English or as Polish mail programs write them.
+fn is_header_line(line: &str) -> bool {
+    const NAMES: [&str; 18] = [
+        "from",
+        "to",
+        "cc",
+        "sender",
+        "reply-to",
+        "message-id",
+        "in-reply-to",
+        "references",
+        "return-path",
+        "date",
+        "subject",
+        "od",
+        "do",
+        "dw",
+        "temat",
+        "wysłano",
+        "sent",
+        "delivered-to",
+    ];
+    line.split_once(':').is_some_and(|(name, _)| {
+        let name = name.trim_start_matches(['>', ' ']);
+        NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+    })
+}
+
 /// Tells whether a line names a mail failure in words.
 fn names_failure(line: &str, rules: &Rules, reasons: &Reasons) -> bool {
     if line.is_empty() {
@@ -439,7 +522,7 @@ fn addresses_in(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Finds the recipient address a line names, if it names one.
 fn mention(line: &str) -> Option<String> {
-    if !line.contains('@') {
+    if !line.contains('@') || is_header_line(line) {
         return None;
     }
     if text::is_bare_address(line) {
@@ -491,6 +574,7 @@ fn mention(line: &str) -> Option<String> {
     }
     if let Some(a) = RECIPIENT_FINDER
         .find_iter(line)
+        .filter(|m| !names_sender(&line[..m.start()]))
         .find_map(|m| address_after(&line[m.end()..]))
     {
         return Some(a);
@@ -498,6 +582,13 @@ fn mention(line: &str) -> Option<String> {
     // "Unknown user: a@b": a short label, then only the address.
     let (label, rest) = line.rsplit_once(':')?;
     let label = label.trim();
+    let lower = label.to_lowercase();
+    if ["sender", "from", "nadawca", "od"]
+        .iter()
+        .any(|w| lower.split_whitespace().next() == Some(w))
+    {
+        return None;
+    }
     (label.len() >= 2
         && label.len() <= 40
         && !label.contains(['<', '>', '@'])

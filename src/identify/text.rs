@@ -232,7 +232,20 @@ pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
                     || p.ends_with(',')
                     || p.ends_with(" said")
                     || p.ends_with(" returned");
-                (indent > 0 && indent >= prev_indent.max(1) && !is_bare_address(p) || wants_more)
+                // A reply wrapped at a fixed width without indentation:
+                // "... 554 5.7.1 Message cannot be" / "accepted, spam rejection".
+                let wrapped_reply = trimmed.starts_with(|c: char| c.is_ascii_lowercase())
+                    && !p.ends_with(['.', '!', '?', ':', ')'])
+                    && !trimmed
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|w| w.contains(['@', ':']))
+                    && super::smtp::replies(p)
+                        .iter()
+                        .any(|r| r.in_place || r.with_status);
+                (indent > 0 && indent >= prev_indent.max(1) && !is_bare_address(p)
+                    || wants_more
+                    || wrapped_reply)
                     && !starts_new_item(trimmed)
                     && !is_decoration(p)
             }
