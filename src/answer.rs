@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::Serialize;
 
 use crate::content::Library;
@@ -255,8 +255,6 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
     }
     let mut matched = vec![false; keys.len()];
     if !keys.is_empty() && !findings.is_empty() {
-        let mut patterns: Vec<(usize, String)> = keys.into_iter().map(|(k, i)| (i, k)).collect();
-        patterns.sort_unstable_by_key(|(i, _)| *i);
         // Excerpts are joined by newlines, which no folded line contains, so
         // a line never matches across two excerpts.
         let haystack = findings
@@ -264,9 +262,21 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
             .map(|f| fold_whitespace(&f.excerpt))
             .collect::<Vec<_>>()
             .join("\n");
-        if let Ok(automaton) = AhoCorasick::new(patterns.iter().map(|(_, k)| k)) {
+        // A line longer than every excerpt together cannot be in one, and
+        // leaving it out keeps a pasted megabyte-long line from becoming a
+        // megabyte-long pattern. The NFA builds in time linear in the
+        // patterns, where a DFA would multiply them by the alphabet.
+        let patterns: Vec<(usize, String)> = keys
+            .into_iter()
+            .filter(|(k, _)| k.len() <= haystack.len())
+            .map(|(k, i)| (i, k))
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(patterns.iter().map(|(_, k)| k));
+        if let Ok(automaton) = automaton {
             for m in automaton.find_overlapping_iter(&haystack) {
-                matched[m.pattern().as_usize()] = true;
+                matched[patterns[m.pattern().as_usize()].0] = true;
             }
         }
     }

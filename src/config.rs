@@ -61,11 +61,14 @@ pub struct Config {
     #[arg(long, env = "DIAGNOZA_BODY_LIMIT", default_value_t = defaults::BODY_LIMIT)]
     pub body_limit: usize,
 
-    /// Seconds a request may take before it is answered with 503.
+    /// Seconds a client may take to send a request's head, and an identify or
+    /// search request to be answered (408 beyond); also how long an idle
+    /// connection is kept open.
     #[arg(long, env = "DIAGNOZA_REQUEST_TIMEOUT", default_value_t = defaults::REQUEST_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
 
-    /// Requests handled at once; more are refused with 503 rather than queued.
+    /// Identify and search requests handled at once; more are refused with 503
+    /// rather than queued (pages are not counted).
     #[arg(long, env = "DIAGNOZA_MAX_CONCURRENT", default_value_t = defaults::MAX_CONCURRENT, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_concurrent: u32,
 }
@@ -195,6 +198,71 @@ mod tests {
         assert_eq!(human_size(1536 * 1024), "1.5 MiB");
         assert_eq!(human_size(512 * 1024), "512 KiB");
         assert_eq!(human_size(10), "10 B");
+    }
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn limits_are_flags_and_environment_variables() {
+        use clap::{CommandFactory, Parser};
+        let cli = Cli::try_parse_from([
+            "diagnoza",
+            "--rate-limit-burst",
+            "500",
+            "--rate-limit-per-minute",
+            "6000",
+            "--paste-limit",
+            "10",
+            "--body-limit",
+            "20",
+            "--request-timeout",
+            "3",
+            "--max-concurrent",
+            "7",
+            "--hsts",
+            "--trust-forwarded-for=yes",
+        ])
+        .unwrap();
+        let c = cli.config;
+        assert_eq!((c.rate_limit_burst, c.rate_limit_per_minute), (500, 6000));
+        assert_eq!((c.paste_limit, c.body_limit), (10, 20));
+        assert_eq!((c.request_timeout, c.max_concurrent), (3, 7));
+        assert!(c.hsts && c.trust_forwarded_for);
+        // SECURITY.md and the README name these variables.
+        let command = Cli::command();
+        for (id, env) in [
+            ("hsts", "DIAGNOZA_HSTS"),
+            ("trust_forwarded_for", "DIAGNOZA_TRUST_FORWARDED_FOR"),
+            ("rate_limit_burst", "DIAGNOZA_RATE_LIMIT_BURST"),
+            ("rate_limit_per_minute", "DIAGNOZA_RATE_LIMIT_PER_MINUTE"),
+            ("paste_limit", "DIAGNOZA_PASTE_LIMIT"),
+            ("body_limit", "DIAGNOZA_BODY_LIMIT"),
+            ("request_timeout", "DIAGNOZA_REQUEST_TIMEOUT"),
+            ("max_concurrent", "DIAGNOZA_MAX_CONCURRENT"),
+            ("contact_email", "DIAGNOZA_CONTACT_EMAIL"),
+        ] {
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_id() == id)
+                .unwrap_or_else(|| panic!("no setting {id}"));
+            assert_eq!(arg.get_env(), Some(std::ffi::OsStr::new(env)), "{id}");
+        }
+        // Limits of zero would refuse everyone.
+        for flag in [
+            "--rate-limit-burst",
+            "--rate-limit-per-minute",
+            "--request-timeout",
+            "--max-concurrent",
+        ] {
+            assert!(
+                Cli::try_parse_from(["diagnoza", flag, "0"]).is_err(),
+                "{flag}"
+            );
+        }
     }
 
     #[test]

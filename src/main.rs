@@ -6,10 +6,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use arc_swap::ArcSwap;
-use axum::serve::ListenerExt;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -17,6 +16,7 @@ use diagnoza::config::Config;
 use diagnoza::content::{self, Library, Problems};
 use diagnoza::identify::{Classifier, tables};
 use diagnoza::lang::Lang;
+use diagnoza::web::serve;
 use diagnoza::{Build, Shared, answer, reload, site};
 
 // The classifier and the server make many small strings; mimalloc serves
@@ -210,33 +210,27 @@ fn serve(args: ServeArgs, started: Instant) -> ExitCode {
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr).await?;
         let addr = listener.local_addr()?;
-        // Answers are written whole; there is nothing for Nagle to batch.
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        let shutdown = shutdown_signal();
         tracing::info!(
             %addr,
             articles,
             startup_ms = started.elapsed().as_millis() as u64,
             "listening"
         );
-        let (stop, stopping) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            let _ = stop.send(true);
-        });
-        let app = diagnoza::app(shared, &config).into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stopping.clone()));
-        tokio::select! {
-            result = server => result,
-            () = async {
-                stopped(stopping).await;
-                tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } => {
-                tracing::warn!("requests still open after the shutdown grace period; stopping anyway");
-                Ok(())
-            }
+        let app = diagnoza::app(shared, &config);
+        serve::log_panics_without_messages();
+        let stopped = serve::serve(
+            listener,
+            app,
+            config.request_timeout(),
+            serve::SHUTDOWN_GRACE,
+            shutdown,
+        )
+        .await;
+        if stopped == serve::Stopped::GraceExpired {
+            tracing::warn!("requests still open after the shutdown grace period; stopping anyway");
         }
+        Ok::<(), std::io::Error>(())
     });
     match result {
         Ok(()) => {
@@ -250,38 +244,40 @@ fn serve(args: ServeArgs, started: Instant) -> ExitCode {
     }
 }
 
-/// How long in-flight requests get to finish after SIGTERM or SIGINT.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
-
-/// Resolves on SIGTERM or SIGINT (Ctrl-C).
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Returns a future that resolves on SIGTERM or SIGINT (Ctrl-C).
+///
+/// The handlers are installed here, before the server says it is
+/// listening, so a signal sent as soon as it is up is never lost to the
+/// default action (which would stop the process on the spot).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        [SignalKind::terminate(), SignalKind::interrupt()].map(|kind| signal(kind).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let [term, int] = signals;
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutting down: finishing the requests in flight");
     }
-    tracing::info!("shutting down: finishing the requests in flight");
-}
-
-/// Resolves once the shutdown signal has come.
-async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
-    // An error means the sender is gone, which only happens after it sent.
-    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 fn check(dir: Option<&Path>) -> ExitCode {

@@ -120,8 +120,27 @@
       box.parentNode.insertBefore(fresh, box);
     }
     addCopyButtons(fresh);
+    announce(fresh);
     fresh.focus();
     fresh.scrollIntoView({ block: "start" });
+  }
+
+  // The result can be long (it shows the pasted text); a screen reader gets
+  // a short summary in the form's live region instead: the heading and the
+  // name of each finding. Notices with role="alert" announce themselves.
+  function announce(result) {
+    var status = document.getElementById("paste-status");
+    if (!status) { return; }
+    var summary = "";
+    if (!result.querySelector("[role=alert]")) {
+      var parts = [];
+      result.querySelectorAll("h2, h3").forEach(function (h) {
+        var words = h.textContent.replace(/\s+/g, " ").trim();
+        if (words) { parts.push(words); }
+      });
+      summary = parts.join(". ");
+    }
+    status.textContent = summary;
   }
 
   // ---- Instant search -------------------------------------------------------
@@ -143,9 +162,11 @@
     var timer = null;
     var pending = null;
 
+    // The box stays a plain search box (aria-expanded is not allowed on
+    // one): the live status tells how many suggestions there are, and the
+    // down arrow moves into them.
     function close() {
       list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
     }
 
     function render(results) {
@@ -172,7 +193,6 @@
         status.textContent = text.count + " " + results.length;
       }
       list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
     }
 
     function search() {
@@ -192,7 +212,6 @@
         .catch(function () { /* The search page still works with Enter. */ });
     }
 
-    input.setAttribute("aria-expanded", "false");
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(search, 200);
@@ -234,11 +253,31 @@
     });
   }
 
+  // ---- The language switcher keeps the section ----------------------------
+
+  // Articles give their sections the same ids in both languages, so the
+  // switcher can lead to the same place in the other language.
+  function keepSectionOnSwitch() {
+    var link = document.querySelector("a.lang-switch");
+    var body = document.querySelector(".article-body");
+    if (!link || !body) { return; }
+    var page = (link.getAttribute("href") || "").split("#")[0];
+    function update() {
+      var id = "";
+      try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { id = ""; }
+      var target = id ? document.getElementById(id) : null;
+      link.setAttribute("href", target && body.contains(target) ? page + location.hash : page);
+    }
+    update();
+    window.addEventListener("hashchange", update);
+  }
+
   function start() {
     root.classList.add("js");
     addCopyButtons(document);
     enhancePasteForm();
     enhanceSearch();
+    keepSectionOnSwitch();
   }
 
   if (document.readyState === "loading") {

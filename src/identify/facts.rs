@@ -123,7 +123,8 @@ pub fn remote_server(text: &str) -> (Option<String>, Option<String>) {
         }
         // "Client host [192.0.2.1] blocked": the client, not the server.
         let before = text[..m.start()].trim_end();
-        if before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case("client") {
+        let tail = before.len().checked_sub(6).and_then(|at| before.get(at..));
+        if tail.is_some_and(|t| t.eq_ignore_ascii_case("client")) {
             continue;
         }
         let found = server_at(&text[m.end()..]);

@@ -650,7 +650,8 @@ fn push_decoded(out: &mut String, text: &str) {
         ]
         .iter()
         .find(|(entity, _)| {
-            tail.len() >= entity.len() && tail[..entity.len()].eq_ignore_ascii_case(entity)
+            tail.get(..entity.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(entity))
         })
         .map_or(("&", 1), |(entity, c)| (*c, entity.len()));
         out.push_str(decoded);

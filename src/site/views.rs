@@ -451,10 +451,13 @@ impl<'a> IdentifyPage<'a> {
         );
         // Results are made for one person; only the empty form is a page.
         l.noindex = !matches!(outcome, Outcome::Form);
+        // The box takes the focus when typing is the next step; a result
+        // comes first, above the box, and is read from the top.
+        let autofocus = !matches!(outcome, Outcome::Found { .. } | Outcome::Nothing);
         IdentifyPage {
             l: l.crumb(ui.identify_title, None),
             outcome,
-            form: PasteForm::new(lang, text, true),
+            form: PasteForm::new(lang, text, autofocus),
         }
     }
 

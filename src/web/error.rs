@@ -88,7 +88,8 @@ impl Error {
             StatusCode::BAD_REQUEST,
             "invalid_json",
             format!(
-                "the body is not valid JSON ({detail}); send an object such as {{\"text\": \"554 5.7.1 ...\"}}"
+                "the body is not valid JSON ({}); send an object such as {{\"text\": \"554 5.7.1 ...\"}}",
+                short(detail)
             ),
         )
     }
@@ -100,7 +101,8 @@ impl Error {
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_field",
             format!(
-                "the JSON does not have the expected shape ({detail}); \"text\" must be a string holding the pasted message"
+                "the JSON does not have the expected shape ({}); \"text\" must be a string holding the pasted message",
+                short(detail)
             ),
         )
     }
@@ -320,6 +322,21 @@ impl Error {
     }
 }
 
+/// The longest detail from a parser quoted in a message, in characters.
+const DETAIL_CHARS: usize = 160;
+
+/// Returns a parser's message, cut short.
+///
+/// serde quotes the offending value ("invalid type: string \"...\""), which
+/// may be a whole pasted message; the client has it already.
+fn short(detail: impl Display) -> String {
+    let detail = detail.to_string();
+    match detail.char_indices().nth(DETAIL_CHARS) {
+        Some((cut, _)) => format!("{}…", &detail[..cut]),
+        None => detail,
+    }
+}
+
 #[derive(Serialize)]
 struct Envelope<'a> {
     error: EnvelopeBody<'a>,
@@ -407,6 +424,14 @@ mod tests {
         assert_eq!(Surface::of_path("/apix"), Surface::Page(Lang::Pl));
         assert_eq!(Surface::of_path("/en/http-403"), Surface::Page(Lang::En));
         assert_eq!(Surface::of_path("/"), Surface::Page(Lang::Pl));
+    }
+
+    #[test]
+    fn parser_details_are_cut_short() {
+        assert_eq!(short("expected value"), "expected value");
+        let long = short(format!("invalid type: string \"{}\"", "ż".repeat(1000)));
+        assert_eq!(long.chars().count(), DETAIL_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

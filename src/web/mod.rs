@@ -10,6 +10,7 @@
 //! | [`json`] | the API's JSON, with markup characters escaped |
 //! | [`limits`] | the per-client rate limit and the capped body reader |
 //! | [`error`] | the one error type: JSON envelope for the API, HTML page for people |
+//! | [`serve`] | the accept loop: deadlines for slow clients, graceful shutdown |
 
 pub mod error;
 pub mod headers;
@@ -19,6 +20,7 @@ pub mod limits;
 pub mod pages;
 pub mod router;
 pub mod search;
+pub mod serve;
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -26,17 +26,21 @@
 //! The dynamic routes (identify, search, the API) get the full stack: a
 //! request id, a log line with route, status and latency, a global
 //! concurrency limit that sheds load with 503 rather than queueing, a
-//! timeout, and the security headers.
+//! timeout, a guard that answers a panic with a 500, and the security
+//! headers.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Request, Uri};
-use axum::response::Response;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::util::{MapRequestLayer, MapResponseLayer};
@@ -69,12 +73,30 @@ pub fn app(shared: Shared, config: &Config) -> Router {
         .route("/{lang}/contact", get(pages::page))
         .route("/{lang}/{slug}", get(pages::page));
 
-    let security = Arc::new(headers::security(config.hsts));
     let dynamic = Router::new()
         .route("/{lang}/identify", get(pages::page).post(identify::form))
         .route("/{lang}/search", get(search::page))
         .route("/api/identify", post(identify::api))
-        .route("/api/search", get(search::api))
+        .route("/api/search", get(search::api));
+    let dynamic = dynamic_layers(dynamic, config);
+
+    pages
+        .merge(dynamic)
+        .fallback(pages::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state)
+}
+
+/// Wraps the dynamic routes in their layers, from the outside in: security
+/// headers, our own request id, the log line, load shedding over the
+/// concurrency limit, the timeout, and a guard that turns a panic into a 500.
+fn dynamic_layers<S>(routes: Router<S>, config: &Config) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let security = Arc::new(headers::security(config.hsts));
+    routes
+        .layer(middleware::from_fn(answer_panics))
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(refused))
@@ -105,13 +127,25 @@ pub fn app(shared: Shared, config: &Config) -> Router {
         .layer(MapResponseLayer::new(move |mut res: Response| {
             headers::add_security(res.headers_mut(), &security);
             res
-        }));
+        }))
+}
 
-    pages
-        .merge(dynamic)
-        .fallback(pages::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .with_state(state)
+/// Answers a request whose handler panicked with the generic 500 of its
+/// surface (JSON or page), instead of dropping the connection unanswered.
+///
+/// The panic's message is not kept: it may quote the text being handled.
+async fn answer_panics(req: Request<axum::body::Body>, next: Next) -> Response {
+    let surface = Surface::of_path(req.uri().path());
+    let mut run = std::pin::pin!(next.run(req));
+    let answered = std::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| run.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(res)) => Poll::Ready(Some(res)),
+            Err(_) => Poll::Ready(None),
+        }
+    })
+    .await;
+    answered.unwrap_or_else(|| Error::internal(surface, "the handler panicked").into_response())
 }
 
 /// Turns the errors of the load-shedding and timeout layers into answers.
@@ -203,5 +237,59 @@ impl<B> OnResponse<B> for Answered {
         } else {
             tracing::debug!(status, latency_us = micros, "answered");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::StatusCode;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn boom() -> Response {
+        panic!("a handler bug; the text was <jan@example.com>")
+    }
+
+    async fn call(app: Router, path: &str) -> (StatusCode, String, String) {
+        let res = app
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let csp = res
+            .headers()
+            .get("content-security-policy")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, csp, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_gets_a_500_of_its_surface() {
+        let app = dynamic_layers(
+            Router::new()
+                .route("/api/boom", get(boom))
+                .route("/en/boom", get(boom)),
+            &Config::default(),
+        );
+        let (status, csp, body) = call(app.clone(), "/api/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(csp, headers::CSP);
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"]["code"], "internal");
+        assert!(!body.contains("jan@example.com"), "{body}");
+
+        let (status, csp, body) = call(app.clone(), "/en/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(csp, headers::CSP);
+        assert!(body.contains("<html lang=\"en\""), "{body}");
+        assert!(!body.contains("jan@example.com"));
+
+        // The router is still whole after a panic.
+        let (status, _, _) = call(app, "/api/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

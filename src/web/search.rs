@@ -17,10 +17,10 @@ use super::error::{Error, Surface, lang_of_path};
 use super::identify::{json_response, query_lang};
 use super::limits::Bucket;
 use super::pages;
-use crate::{answer, search};
 use crate::lang::Lang;
 use crate::site::NO_STORE;
 use crate::site::views::{HitView, PastedHit, SearchPage, without_code};
+use crate::{answer, search};
 
 /// Results on the search page.
 const PAGE_RESULTS: usize = 20;

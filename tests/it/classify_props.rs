@@ -143,3 +143,42 @@ fn invalid_encodings() {
         classify(case);
     }
 }
+
+/// Found by fuzzing: a multi-byte character just before a server anchor
+/// (`host `) made `remote_server` slice inside the character. The same
+/// kind of text before an HTML entity checks the HTML-to-text reader.
+#[test]
+fn multibyte_characters_next_to_anchors() {
+    let line = "zzzżaaaaa host mx.example.com[192.0.2.1] said: 554 5.7.1 <jan@example.com>: Relay access denied";
+    let findings = build_ref().classifier.classify(line.as_bytes());
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].reason, Some("norelaying"));
+    for prefix in ["ż", "żż", "aż", "ąę", "€", "a€", "😀", "a😀"] {
+        let text = format!(
+            "{prefix} host mx.example.com[192.0.2.1] said: 554 5.7.1 x\n{prefix}by mx.example.com\n"
+        );
+        classify(text.as_bytes());
+        let html = format!(
+            "Content-Type: text/html\n\n<p>554 5.7.1 &{prefix}amp;&ż&€x; {prefix}&nbsp;</p>\n"
+        );
+        classify(html.as_bytes());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// Polish and other multi-byte letters glued to the fragments, where
+    /// byte offsets are most likely to fall inside a character.
+    #[test]
+    fn fragments_with_multibyte_letters_never_panic(
+        parts in proptest::collection::vec((0..FRAGMENTS.len(), "[ąćęłńóśźż€😀a ]{0,3}"), 0..40),
+    ) {
+        let mut input = String::new();
+        for (p, glue) in &parts {
+            input.push_str(glue);
+            input.push_str(FRAGMENTS[*p]);
+        }
+        classify(input.as_bytes());
+    }
+}

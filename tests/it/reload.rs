@@ -22,14 +22,24 @@ fn copy_content(to: &Path) {
 }
 
 fn title(shared: &diagnoza::Shared) -> String {
-    shared.load().library.get("http-403").unwrap().in_lang(Lang::Pl).title.clone()
+    shared
+        .load()
+        .library
+        .get("http-403")
+        .unwrap()
+        .in_lang(Lang::Pl)
+        .title
+        .clone()
 }
 
 /// Waits until `cond` holds, failing after a generous time.
 fn eventually(what: &str, cond: impl Fn() -> bool) {
     let start = Instant::now();
     while !cond() {
-        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting until {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting until {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -46,20 +56,36 @@ fn edits_are_served_and_broken_edits_keep_the_last_good_version() {
 
     let file = dir.path().join("pl/http-403.md");
     let text = std::fs::read_to_string(&file).unwrap();
-    let edited = text.replacen(&format!("title = \"{before}\""), "title = \"HTTP 403 – tytuł po zmianie\"", 1);
+    let edited = text.replacen(
+        &format!("title = \"{before}\""),
+        "title = \"HTTP 403 – tytuł po zmianie\"",
+        1,
+    );
     assert_ne!(edited, text, "the test found the title line");
     std::fs::write(&file, &edited).unwrap();
-    eventually("the new title is served", || title(&shared) == "HTTP 403 – tytuł po zmianie");
+    eventually("the new title is served", || {
+        title(&shared) == "HTTP 403 – tytuł po zmianie"
+    });
     let build = shared.load();
-    let page = build.site.page("/pl/http-403").expect("the article page exists");
+    let page = build
+        .site
+        .page("/pl/http-403")
+        .expect("the article page exists");
     let html = String::from_utf8_lossy(page.body(diagnoza::site::Encoding::Identity));
-    assert!(html.contains("tytuł po zmianie"), "the rendered page changed too");
+    assert!(
+        html.contains("tytuł po zmianie"),
+        "the rendered page changed too"
+    );
 
     // Break the file: the problem is logged and the last good build stays.
     std::fs::write(&file, "no front matter here\n").unwrap();
     // Longer than the watcher's settling time, so a rebuild was tried.
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(title(&shared), "HTTP 403 – tytuł po zmianie", "a broken edit keeps the last good version");
+    assert_eq!(
+        title(&shared),
+        "HTTP 403 – tytuł po zmianie",
+        "a broken edit keeps the last good version"
+    );
 
     // Mending it is picked up again.
     std::fs::write(&file, &text).unwrap();

@@ -108,6 +108,29 @@ fn every_kind() -> Vec<Case> {
         case("api 404", M::GET, "/api/nothing", S::NOT_FOUND),
         case("api search", M::GET, "/api/search?q=relay", S::OK),
         case("healthz", M::GET, "/healthz", S::OK),
+        case("head of a 404", M::HEAD, "/en/nope", S::NOT_FOUND),
+        case("form 405", M::PUT, "/pl/identify", S::METHOD_NOT_ALLOWED),
+        case("api invalid JSON", M::POST, "/api/identify", S::BAD_REQUEST)
+            .header("content-type", "application/json")
+            .body("{\"text\": "),
+        case(
+            "api wrong field type",
+            M::POST,
+            "/api/identify",
+            S::UNPROCESSABLE_ENTITY,
+        )
+        .header("content-type", "application/json")
+        .body("{\"text\": 554}"),
+        // A declared length over the hard cap is refused unread, so these
+        // cost nothing to send.
+        case("api 413", M::POST, "/api/identify", S::PAYLOAD_TOO_LARGE)
+            .header("content-type", "text/plain")
+            .header("content-length", "5000000")
+            .body("x"),
+        case("form 413", M::POST, "/en/identify", S::PAYLOAD_TOO_LARGE)
+            .header("content-type", form)
+            .header("content-length", "5000000")
+            .body("text=x"),
     ]
 }
 
@@ -219,6 +242,20 @@ async fn dynamic_answers_carry_our_own_request_ids() {
 #[test_case("/content/pl/http-403.md" ; "the source of an article")]
 #[test_case("/src/main.rs")]
 #[test_case("/.git/config")]
+#[test_case("/static/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd" ; "overlong utf-8 dots")]
+#[test_case("/static/..%c0%af..%c0%afetc%c0%afpasswd" ; "overlong utf-8 slashes")]
+#[test_case("/static/%e0%80%ae%e0%80%ae%e0%80%afCargo.toml" ; "three-byte overlong utf-8")]
+#[test_case("/pl/%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afetc%c0%afpasswd" ; "overlong utf-8 under a language")]
+#[test_case("/static/%ef%bc%8e%ef%bc%8e%ef%bc%8fCargo.toml" ; "full-width dots and slash")]
+#[test_case("/static/..\\..\\etc\\passwd" ; "backslashes")]
+#[test_case("/pl\\..\\..\\Cargo.toml" ; "backslashes after a language")]
+#[test_case("/static/%255c..%255cCargo.toml" ; "double-encoded backslashes")]
+#[test_case("/static/..;/..;/Cargo.toml" ; "semicolon segments")]
+#[test_case("//etc/passwd" ; "an empty first segment")]
+#[test_case("/static//etc/passwd" ; "an empty segment")]
+#[test_case("/static/%2fetc%2fpasswd" ; "an encoded absolute path")]
+#[test_case("/pl/%00" ; "an encoded nul under a language")]
+#[test_case("/{lang}/{slug}" ; "the route pattern itself")]
 #[tokio::test]
 async fn no_path_leads_outside_the_embedded_site(path: &str) {
     let res = get(path).await;
@@ -486,9 +523,11 @@ async fn over_the_concurrency_limit_requests_are_shed_with_503() {
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(res.json()["error"]["code"], "overloaded");
     assert!(res.headers.contains_key("retry-after"));
+    assert_security_headers(&res, "503 api", false);
     let page = post_form(app.clone(), Lang::Pl, RELAY_LINE).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.text().contains(Lang::Pl.ui().unavailable_title));
+    assert_security_headers(&page, "503 page", false);
     // Pre-rendered pages never wait for a slot.
     assert_eq!(
         send(
@@ -523,6 +562,7 @@ async fn a_request_that_takes_too_long_is_stopped() {
     .await;
     assert_eq!(res.status, StatusCode::REQUEST_TIMEOUT);
     assert_eq!(res.json()["error"]["code"], "timeout");
+    assert_security_headers(&res, "408 api", false);
     let page = send(
         app_with(&config),
         from_peer(
@@ -536,6 +576,8 @@ async fn a_request_that_takes_too_long_is_stopped() {
     .await;
     assert_eq!(page.status, StatusCode::REQUEST_TIMEOUT);
     assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
+    assert!(page.text().contains(Lang::En.ui().unavailable_title));
+    assert_security_headers(&page, "408 page", false);
 }
 
 /// Log lines written by the subscriber under test.
@@ -596,4 +638,274 @@ async fn logs_hold_routes_and_statuses_but_never_what_people_typed() {
     ] {
         assert!(!logs.contains(secret), "{secret} reached the logs:\n{logs}");
     }
+}
+
+#[tokio::test]
+async fn the_search_api_says_429_with_the_envelope() {
+    let app = app_with(&Config {
+        rate_limit_burst: 2,
+        ..Config::default()
+    });
+    let search = || {
+        from_peer(
+            Method::GET,
+            "/api/search?q=relay",
+            "192.0.2.8:1",
+            &[],
+            Body::empty(),
+        )
+    };
+    for _ in 0..2 {
+        assert_eq!(send(app.clone(), search()).await.status, StatusCode::OK);
+    }
+    let res = send(app.clone(), search()).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.header("content-type"), "application/json");
+    assert_eq!(res.json()["error"]["code"], "rate_limited");
+    assert_eq!(res.json()["error"]["status"], 429);
+    let retry: u64 = res.header("retry-after").parse().expect("seconds");
+    assert!(retry >= 1, "{retry}");
+    assert_security_headers(&res, "search 429", false);
+    // Pastes have their own bucket.
+    let paste = send(app.clone(), api_paste("192.0.2.8:1", &[])).await;
+    assert_eq!(paste.status, StatusCode::OK);
+}
+
+/// A request body that breaks off with an error, as when a client goes away.
+struct Broken;
+
+impl http_body::Body for Broken {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        Poll::Ready(Some(Err(std::io::Error::other("connection reset"))))
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_off_is_400() {
+    let res = send(
+        app(),
+        from_peer(
+            Method::POST,
+            "/api/identify",
+            "192.0.2.1:1",
+            &[("content-type", "application/json")],
+            Body::new(Broken),
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert_eq!(res.header("content-type"), "application/json");
+    assert_eq!(res.json()["error"]["code"], "unreadable_body");
+    assert_security_headers(&res, "unreadable api body", false);
+
+    let page = send(
+        app(),
+        from_peer(
+            Method::POST,
+            "/pl/identify",
+            "192.0.2.1:1",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Body::new(Broken),
+        ),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
+    assert!(page.text().contains(Lang::Pl.ui().bad_request_title));
+    assert_security_headers(&page, "unreadable form body", false);
+}
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+
+/// Fails if markup came back as markup.
+fn assert_no_markup(res: &Res, what: &str) {
+    let body = String::from_utf8_lossy(&res.body);
+    for bad in ["<script>alert", "<img src=x", "onerror=alert(1)>"] {
+        assert!(!body.contains(bad), "{what}: {bad:?} came back unescaped");
+    }
+}
+
+#[tokio::test]
+async fn hostile_markup_stays_inert_wherever_it_is_echoed() {
+    let hostile = format!("554 5.7.1 {SCRIPT} <img src=x onerror=alert(1)>: Relay access denied");
+
+    // The result alone, as the script asks for it.
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("text", &hostile)
+        .finish();
+    let res = request(
+        app(),
+        Method::POST,
+        "/pl/identify",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("x-requested-with", "diagnoza"),
+        ],
+        body,
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_no_markup(&res, "fragment");
+
+    // The 413 page gives the text back, escaped.
+    let small = app_with(&Config {
+        paste_limit: 40,
+        ..Config::default()
+    });
+    let res = post_form(small, Lang::En, &hostile).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.text().contains("&#60;script&#62;"), "the text is kept");
+    assert_no_markup(&res, "413 page");
+
+    // Error messages that quote the request quote it as inert JSON.
+    let content_type = format!("text/html{SCRIPT}");
+    let res = request(
+        app(),
+        Method::POST,
+        "/api/identify",
+        &[("content-type", &content_type)],
+        RELAY_LINE,
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(!res.text().contains('<'), "{}", res.text());
+    let message = res.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains(SCRIPT), "the message names what was sent");
+
+    let res = request(
+        app(),
+        Method::POST,
+        "/api/identify",
+        &[("content-type", "application/json")],
+        json!(hostile).to_string(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!res.text().contains('<'), "{}", res.text());
+
+    // Search results and the 404 page.
+    let q: String = form_urlencoded::byte_serialize(hostile.as_bytes()).collect();
+    let res = get(&format!("/api/search?q={q}")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!res.text().contains('<'), "{}", res.text());
+    let res = get(&format!("/en/{q}")).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_no_markup(&res, "404 page");
+}
+
+#[tokio::test]
+async fn error_messages_do_not_quote_a_whole_paste() {
+    let paste = "554 5.7.1 Relay access denied ".repeat(4000);
+    let res = request(
+        app(),
+        Method::POST,
+        "/api/identify",
+        &[("content-type", "application/json")],
+        json!(paste).to_string(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"]["code"], "invalid_field");
+    let message = res.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.len() < 1000, "{} bytes", message.len());
+    assert!(message.contains("\"text\" must be a string"), "{message}");
+}
+
+#[tokio::test]
+async fn refusals_are_logged_by_code_but_never_with_what_people_typed() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let secret_mail = "poufny.odbiorca@sekretna-domena.example";
+    let pasted = format!("554 5.7.1 <{secret_mail}>: Relay access denied");
+    let one = app_with(&Config {
+        rate_limit_burst: 1,
+        paste_limit: 64,
+        ..Config::default()
+    });
+    let text = [("content-type", "text/plain")];
+    // Over the paste limit (413), then over the rate limit (429).
+    let long = format!("{pasted} {pasted}");
+    let res = send(
+        one.clone(),
+        from_peer(Method::POST, "/api/identify", "192.0.2.9:1", &text, long),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let res = send(
+        one.clone(),
+        from_peer(
+            Method::POST,
+            "/api/identify",
+            "192.0.2.9:1",
+            &text,
+            pasted.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    // A content type and a JSON value that quote the address (415, 422).
+    let content_type = format!("text/x-{secret_mail}");
+    let res = request(
+        app(),
+        Method::POST,
+        "/api/identify",
+        &[("content-type", &content_type)],
+        pasted.clone(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let res = post_api(app(), "/api/identify", &json!(pasted)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Invalid UTF-8 around the address (400).
+    let mut bytes = pasted.clone().into_bytes();
+    bytes.push(0xff);
+    let res = request(app(), Method::POST, "/api/identify", &text, bytes).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    // A search whose query names the address, and a language that is not one.
+    let res = get(&format!("/api/search?q={secret_mail}&lang={secret_mail}")).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for code in [
+        "too_large",
+        "rate_limited",
+        "unsupported_media_type",
+        "invalid_field",
+        "invalid_utf8",
+        "invalid_lang",
+    ] {
+        assert!(
+            logs.contains(&format!("code=\"{code}\"")),
+            "{code} is logged:\n{logs}"
+        );
+    }
+    for secret in [secret_mail, "poufny", "sekretna-domena", "Relay access"] {
+        assert!(!logs.contains(secret), "{secret} reached the logs:\n{logs}");
+    }
+}
+
+#[tokio::test]
+async fn the_paste_box_says_which_methods_it_takes() {
+    let res = request(app(), Method::PUT, "/en/identify", &[], Body::empty()).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.header("allow"), "GET,HEAD,POST");
+    assert_eq!(res.header("content-type"), "text/html; charset=utf-8");
+    assert!(res.text().contains(Lang::En.ui().method_not_allowed_title));
+    let res = request(app(), Method::DELETE, "/api/search?q=x", &[], Body::empty()).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.header("allow"), "GET,HEAD");
+    assert_eq!(res.json()["error"]["code"], "method_not_allowed");
 }
