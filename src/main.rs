@@ -20,7 +20,7 @@ use diagnoza::web::serve;
 use diagnoza::{Build, Shared, answer, reload, site};
 
 // The classifier and the server make many small strings; mimalloc serves
-// them faster than the system allocator (see BENCHMARKS.md).
+// them faster than the system allocator (see BENCHMARKS.md, "Allocator").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

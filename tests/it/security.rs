@@ -271,6 +271,17 @@ async fn no_path_leads_outside_the_embedded_site(path: &str) {
 }
 
 /// Returns a request from a given peer address, as `into_make_service_with_connect_info` gives it.
+/// A form post to the paste box from one client.
+fn form_from_peer(uri: &str, body: Body) -> Request<Body> {
+    from_peer(
+        Method::POST,
+        uri,
+        "192.0.2.1:1",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        body,
+    )
+}
+
 fn from_peer(
     method: Method,
     uri: &str,
@@ -565,13 +576,7 @@ async fn a_request_that_takes_too_long_is_stopped() {
     assert_security_headers(&res, "408 api", false);
     let page = send(
         app_with(&config),
-        from_peer(
-            Method::POST,
-            "/en/identify",
-            "192.0.2.1:1",
-            &[("content-type", "application/x-www-form-urlencoded")],
-            Body::new(Pending),
-        ),
+        form_from_peer("/en/identify", Body::new(Pending)),
     )
     .await;
     assert_eq!(page.status, StatusCode::REQUEST_TIMEOUT);
@@ -583,6 +588,21 @@ async fn a_request_that_takes_too_long_is_stopped() {
 /// Log lines written by the subscriber under test.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Captures every log line of this thread, at every level, until the
+    /// guard is dropped.
+    fn every_level() -> (Self, tracing::subscriber::DefaultGuard) {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        (captured, tracing::subscriber::set_default(subscriber))
+    }
+}
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -597,14 +617,7 @@ impl Write for Captured {
 
 #[tokio::test]
 async fn logs_hold_routes_and_statuses_but_never_what_people_typed() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::every_level();
 
     let secret_mail = "ukryty.adres@tajna-firma.example";
     let pasted = format!("554 5.7.1 <{secret_mail}>: Relay access denied");
@@ -704,17 +717,7 @@ async fn a_body_that_breaks_off_is_400() {
     assert_eq!(res.json()["error"]["code"], "unreadable_body");
     assert_security_headers(&res, "unreadable api body", false);
 
-    let page = send(
-        app(),
-        from_peer(
-            Method::POST,
-            "/pl/identify",
-            "192.0.2.1:1",
-            &[("content-type", "application/x-www-form-urlencoded")],
-            Body::new(Broken),
-        ),
-    )
-    .await;
+    let page = send(app(), form_from_peer("/pl/identify", Body::new(Broken))).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
     assert!(page.text().contains(Lang::Pl.ui().bad_request_title));
@@ -819,14 +822,7 @@ async fn error_messages_do_not_quote_a_whole_paste() {
 
 #[tokio::test]
 async fn refusals_are_logged_by_code_but_never_with_what_people_typed() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::every_level();
 
     let secret_mail = "poufny.odbiorca@sekretna-domena.example";
     let pasted = format!("554 5.7.1 <{secret_mail}>: Relay access denied");
