@@ -173,22 +173,15 @@ pub fn replies(text: &str) -> Vec<Reply> {
         {
             continue;
         }
+        // Exchange writes "#550 5.2.2 ..."; elsewhere a `#` makes a number
+        // (a ticket, an issue), so it counts only before a status code.
+        let hashed = start > 0 && b[start - 1] == b'#';
         if start > 0 {
             let p = b[start - 1];
             if p.is_ascii_alphanumeric()
                 || matches!(
                     p,
-                    b'.' | b'/'
-                        | b'-'
-                        | b'_'
-                        | b'+'
-                        | b'@'
-                        | b'#'
-                        | b'%'
-                        | b'&'
-                        | b'$'
-                        | b'='
-                        | b','
+                    b'.' | b'/' | b'-' | b'_' | b'+' | b'@' | b'%' | b'&' | b'$' | b'=' | b','
                 )
             {
                 continue;
@@ -204,8 +197,9 @@ pub fn replies(text: &str) -> Vec<Reply> {
             continue;
         }
         // A dash must introduce a multi-line reply ("550-5.1.1"), not a
-        // range or a date.
-        let line_start = start == 0 || b[start - 1] == b'\n';
+        // range or a date. Right after a colon ("SMTP error ...: 550-192.0.2.1
+        // blocked") the dash is a reply's whatever follows it.
+        let line_start = start == 0 || b[start - 1] == b'\n' || after_colon(&b[..start]);
         if next == Some(b'-')
             && !line_start
             && !b.get(start + 4).is_some_and(|c| {
@@ -220,6 +214,9 @@ pub fn replies(text: &str) -> Vec<Reply> {
             && matches!(after.as_bytes()[0], b'4' | b'5' | b'2')
             && after.as_bytes()[1] == b'.'
             && after.as_bytes()[2].is_ascii_digit();
+        if hashed && !with_status {
+            continue;
+        }
         let before = text[..start].trim_end_matches([' ', '\t', '\'', '"', '(', '[']);
         let mut from = before.len().saturating_sub(24);
         while !before.is_char_boundary(from) {
@@ -257,6 +254,12 @@ pub fn replies(text: &str) -> Vec<Reply> {
         }
     }
     out
+}
+
+/// Whether the text ends with a colon and spaces, as before a reply quoted
+/// in a report.
+fn after_colon(before: &[u8]) -> bool {
+    before.trim_ascii_end().ends_with(b":") && before.last().is_some_and(|c| *c == b' ')
 }
 
 /// Returns the first error reply code of a diagnostic.
@@ -325,5 +328,15 @@ mod tests {
             codes("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound'"),
             [550]
         );
+        // Exchange's `#` before a reply with its status, but not a number.
+        assert_eq!(codes("#550 5.2.2 STOREDRV.Deliver: mailbox full"), [550]);
+        assert_eq!(codes("see ticket #550 about it"), Vec::<u16>::new());
+        // A multi-line reply right after a colon, whatever follows the dash;
+        // elsewhere a dash and a digit are a range.
+        assert_eq!(
+            codes("after initial connection: 550-192.0.2.1 is blocked"),
+            [550]
+        );
+        assert_eq!(codes("between 450-499 messages"), Vec::<u16>::new());
     }
 }

@@ -166,6 +166,25 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Exim quoting a multi-line reply without a status, right after the
+    // colon of "after initial connection:"; the dash is followed by an IP.
+    one(
+        "client-blocked-exim-initial-multiline.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(550),
+            status: None,
+            reason: Some("blocked"),
+            article: CLIENT_BLOCKED,
+            facts: &[
+                ("recipient", Some("biuro@example.net")),
+                ("remote_host", Some("mx2.example.net")),
+                ("remote_ip", Some("203.0.113.25")),
+                ("client_ip", Some("198.51.100.77")),
+                ("smtp_command", Some("CONN")),
+            ],
+        }],
+    ),
     one(
         "not-allowed-to-connect-exim-initial.txt",
         &[mail(
@@ -610,6 +629,17 @@ const ROWS: &[Row] = &[
         )],
     ),
     // A multi-line reply ("552-5.2.2 ..." continued, "552 5.2.2" last).
+    // Exchange writes the reply with a `#` before the code.
+    one(
+        "mailbox-full-exchange-hash.txt",
+        &[mail(
+            Some(550),
+            "5.2.2",
+            "mailboxfull",
+            None,
+            &[("recipient", Some("tomasz.nowak@example.com"))],
+        )],
+    ),
     one(
         "mailbox-full-exim-multiline.txt",
         &[mail(
