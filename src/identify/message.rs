@@ -263,8 +263,16 @@ fn prune_headers(raw: &[u8]) -> Vec<u8> {
 /// say long before this, and a huge part is an attachment, not a report.
 const PART_LIMIT: usize = 16 * 1024;
 
+/// How deep bounces attached to messages are looked into: a bounce
+/// forwarded as an attachment, and once more.
+const ATTACHED_DEPTH: usize = 2;
+
 /// Parses a raw message.
 pub fn parse(raw: &[u8]) -> Option<Mail> {
+    parse_at(raw, 0)
+}
+
+fn parse_at(raw: &[u8], depth: usize) -> Option<Mail> {
     let (raw, returned) = split_returned(raw);
     let pruned = prune_headers(raw);
     let message = mailparse::parse_mail(&pruned).ok()?;
@@ -290,7 +298,19 @@ pub fn parse(raw: &[u8]) -> Option<Mail> {
 
     let mut plain = String::new();
     let mut html = String::new();
-    walk(&message, &mut mail, &mut plain, &mut html);
+    let mut attached = None;
+    walk(&message, &mut mail, &mut plain, &mut html, &mut attached);
+    // A message that carries a whole bounce as an attachment (forwarded as
+    // an attachment, or a report wrapped by a gateway) and has no delivery
+    // status of its own is read as the bounce it carries.
+    if mail.dsn.is_empty()
+        && depth < ATTACHED_DEPTH
+        && let Some(inner) = attached.filter(|m| is_report(m))
+        && let Some(bounce) = parse_at(&inner, depth + 1)
+        && !bounce.dsn.is_empty()
+    {
+        return Some(bounce);
+    }
 
     let mut body = if plain.trim().is_empty() { html } else { plain };
     if body.trim().is_empty() && mail.dsn.is_empty() {
@@ -323,14 +343,31 @@ pub fn parse(raw: &[u8]) -> Option<Mail> {
     Some(mail)
 }
 
+/// Tells whether a message's header block says it is a delivery report
+/// (`multipart/report; report-type=delivery-status`).
+fn is_report(message: &[u8]) -> bool {
+    let head = &message[..message.len().min(PART_LIMIT)];
+    let end = memchr::memmem::find(head, b"\n\n").unwrap_or(head.len());
+    head[..end]
+        .windows(b"delivery-status".len())
+        .any(|w| w.eq_ignore_ascii_case(b"delivery-status"))
+}
+
 /// Reads the parts of a message, depth first: the report's text, its
-/// delivery status, and the headers of the message it returns.
-fn walk(part: &mailparse::ParsedMail, mail: &mut Mail, plain: &mut String, html: &mut String) {
+/// delivery status, and the headers of the message it returns. The first
+/// attached message is kept in `attached`, in case it is itself a bounce.
+fn walk(
+    part: &mailparse::ParsedMail,
+    mail: &mut Mail,
+    plain: &mut String,
+    html: &mut String,
+    attached: &mut Option<Vec<u8>>,
+) {
     let mime = part.ctype.mimetype.to_ascii_lowercase();
     match mime.as_str() {
         m if m.starts_with("multipart/") => {
             for sub in &part.subparts {
-                walk(sub, mail, plain, html);
+                walk(sub, mail, plain, html, attached);
             }
         }
         "message/delivery-status" | "message/global-delivery-status" => {
@@ -343,7 +380,11 @@ fn walk(part: &mailparse::ParsedMail, mail: &mut Mail, plain: &mut String, html:
         "message/rfc822" | "message/global" | "text/rfc822-headers" | "message/global-headers"
             if mail.original_to.is_empty() =>
         {
-            original_headers(mail, &part.get_body_raw().unwrap_or_default());
+            let body = part.get_body_raw().unwrap_or_default();
+            original_headers(mail, &body);
+            if attached.is_none() && mime != "text/rfc822-headers" {
+                *attached = Some(body);
+            }
         }
         "text/html" => {
             html.push_str(&html_to_text(&part_text(part)));

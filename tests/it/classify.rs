@@ -7,9 +7,9 @@
 //! Postfix and Exim log lines; one-line pastes; `> ` quotes; a Polish mail
 //! client's wrapper; wrapped replies with the code split; CRLF,
 //! quoted-printable and base64 bodies; an mbox; a bounce for three
-//! recipients), the same wording under other reply codes, other common
-//! bounces, HTTP errors as browsers, curl and web server logs show them, and
-//! texts with no error in them.
+//! recipients; a bounce forwarded as an attachment), the same wording under
+//! other reply codes, other common bounces, HTTP errors as browsers, curl and
+//! web server logs show them, and texts with no error in them.
 //!
 //! Each row says what a person should be told, not what the classifier
 //! happened to answer when the row was written. Reasons use Sisimai's names;
@@ -290,6 +290,22 @@ const ROWS: &[Row] = &[
         )],
     ),
     // "said: 554" and "5.7.1 ..." on two lines.
+    // A customer's message to support with the bounce attached as
+    // message/rfc822: the attached report is what is read, not the
+    // customer's own headers.
+    one(
+        "relay-access-denied-forwarded-as-attachment.eml",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[
+                ("recipient", Some("zamowienia@example.net")),
+                ("remote_host", Some("mx.example.net")),
+            ],
+        )],
+    ),
     one(
         "relay-access-denied-wrapped.txt",
         &[mail(

@@ -106,6 +106,14 @@ fn deeply_nested_mime() {
         nested.push_str("Content-Type: message/rfc822\n\nFrom: a@example.org\nSubject: x\n");
     }
     classify(nested.as_bytes());
+    // Reports attached in reports: read at most two levels down.
+    let mut reports = String::new();
+    for i in 0..500 {
+        reports.push_str(&format!(
+            "From: MAILER-DAEMON@example.org\nContent-Type: multipart/mixed; boundary=\"r{i}\"\n\n--r{i}\nContent-Type: message/rfc822\n\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"s{i}\"\n\n--s{i}\nContent-Type: message/rfc822\n\n"
+        ));
+    }
+    classify(reports.as_bytes());
 }
 
 #[test]
