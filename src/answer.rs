@@ -236,13 +236,17 @@ const MIN_HIGHLIGHT: usize = 8;
 
 /// Splits a paste into lines and marks the lines that gave the findings.
 ///
-/// A line is marked when its text, trimmed, without leading `>` quote marks
-/// and with whitespace folded, has at least 8 characters and occurs within a
-/// finding's excerpt (whitespace folded too). One automaton over all lines
-/// keeps this linear even for a 1 MiB paste with thousands of findings.
+/// A line's key is its text trimmed, without leading `>` quote marks and
+/// with whitespace folded; keys under 8 characters are never marked. A line
+/// is marked when its key occurs within a finding's excerpt (a line of a
+/// wrapped reply), or when it holds a whole excerpt (a `Diagnostic-Code:`
+/// field around the reply). Two automata, one over the lines and one over
+/// the excerpts, keep this linear even for a 1 MiB paste with thousands of
+/// findings.
 pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine<'a>> {
     let lines: Vec<&str> = split_lines(text).collect();
-    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut keys: Vec<String> = Vec::new();
     let mut line_key: Vec<Option<usize>> = Vec::with_capacity(lines.len());
     for line in &lines {
         let key = fold_whitespace(unquote(line));
@@ -251,32 +255,48 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
             continue;
         }
         let next = keys.len();
-        line_key.push(Some(*keys.entry(key).or_insert(next)));
+        let k = *index.entry(key).or_insert_with_key(|key| {
+            keys.push(key.clone());
+            next
+        });
+        line_key.push(Some(k));
     }
+    drop(index);
     let mut matched = vec![false; keys.len()];
     if !keys.is_empty() && !findings.is_empty() {
-        // Excerpts are joined by newlines, which no folded line contains, so
-        // a line never matches across two excerpts.
-        let haystack = findings
+        let excerpts: Vec<String> = findings
             .iter()
             .map(|f| fold_whitespace(&f.excerpt))
-            .collect::<Vec<_>>()
-            .join("\n");
+            .collect();
+        // Excerpts are joined by newlines, which no folded line contains, so
+        // a line never matches across two excerpts.
+        let haystack = excerpts.join("\n");
         // A line longer than every excerpt together cannot be in one, and
         // leaving it out keeps a pasted megabyte-long line from becoming a
         // megabyte-long pattern. The NFA builds in time linear in the
         // patterns, where a DFA would multiply them by the alphabet.
-        let patterns: Vec<(usize, String)> = keys
-            .into_iter()
-            .filter(|(k, _)| k.len() <= haystack.len())
-            .map(|(k, i)| (i, k))
+        let inside: Vec<usize> = (0..keys.len())
+            .filter(|&k| keys[k].len() <= haystack.len())
             .collect();
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(patterns.iter().map(|(_, k)| k));
-        if let Ok(automaton) = automaton {
+        if let Ok(automaton) = nfa(inside.iter().map(|&k| &keys[k])) {
             for m in automaton.find_overlapping_iter(&haystack) {
-                matched[patterns[m.pattern().as_usize()].0] = true;
+                matched[inside[m.pattern().as_usize()]] = true;
+            }
+        }
+        // Excerpts (one line each, once folded) long enough to stand for
+        // their finding, each once.
+        let mut whole: Vec<&str> = excerpts
+            .iter()
+            .map(String::as_str)
+            .filter(|e| e.chars().count() >= MIN_HIGHLIGHT)
+            .collect();
+        whole.sort_unstable();
+        whole.dedup();
+        if let Ok(automaton) = nfa(&whole) {
+            for (k, key) in keys.iter().enumerate() {
+                if !matched[k] && automaton.is_match(key) {
+                    matched[k] = true;
+                }
             }
         }
     }
@@ -288,6 +308,17 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
             matched: key.is_some_and(|k| matched[k]),
         })
         .collect()
+}
+
+/// Builds a contiguous NFA: linear to build, whatever the patterns.
+fn nfa<I, P>(patterns: I) -> Result<AhoCorasick, aho_corasick::BuildError>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(patterns)
 }
 
 /// Splits text at CRLF, LF or a bare CR, as bounces come with all three.
@@ -364,6 +395,20 @@ mod tests {
             ]
         );
         assert_eq!(lines.len(), 5);
+    }
+
+    #[test]
+    fn lines_holding_a_whole_excerpt_are_highlighted() {
+        let text = "Final-Recipient: rfc822; jan@example.com\nStatus: 5.7.1\nDiagnostic-Code: smtp; 554 5.7.1 <jan@example.com>: Relay access denied\n";
+        let lines = pasted_lines(
+            text,
+            &[finding("554 5.7.1 <jan@example.com>: Relay access denied")],
+        );
+        let marked: Vec<_> = lines.iter().filter(|l| l.matched).map(|l| l.text).collect();
+        assert_eq!(
+            marked,
+            ["Diagnostic-Code: smtp; 554 5.7.1 <jan@example.com>: Relay access denied"]
+        );
     }
 
     #[test]
