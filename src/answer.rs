@@ -246,7 +246,6 @@ const MIN_HIGHLIGHT: usize = 8;
 pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine<'a>> {
     let lines: Vec<&str> = split_lines(text).collect();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut keys: Vec<String> = Vec::new();
     let mut line_key: Vec<Option<usize>> = Vec::with_capacity(lines.len());
     for line in &lines {
         let key = fold_whitespace(unquote(line));
@@ -254,14 +253,14 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
             line_key.push(None);
             continue;
         }
-        let next = keys.len();
-        let k = *index.entry(key).or_insert_with_key(|key| {
-            keys.push(key.clone());
-            next
-        });
-        line_key.push(Some(k));
+        let next = index.len();
+        line_key.push(Some(*index.entry(key).or_insert(next)));
     }
-    drop(index);
+    // Each distinct key once, at its number.
+    let mut keys = vec![String::new(); index.len()];
+    for (key, k) in index {
+        keys[k] = key;
+    }
     let mut matched = vec![false; keys.len()];
     if !keys.is_empty() && !findings.is_empty() {
         let excerpts: Vec<String> = findings
@@ -379,6 +378,15 @@ mod tests {
         }
     }
 
+    /// The lines of a paste marked for one finding with this excerpt.
+    fn marked<'a>(text: &'a str, excerpt: &str) -> Vec<&'a str> {
+        pasted_lines(text, &[finding(excerpt)])
+            .into_iter()
+            .filter(|l| l.matched)
+            .map(|l| l.text)
+            .collect()
+    }
+
     #[test]
     fn quoted_and_wrapped_lines_are_highlighted() {
         let text = "Hello,\r\n> > 554 5.7.1 <jan@example.com>:\n>    Relay access denied\n\nbye\n";
@@ -400,13 +408,8 @@ mod tests {
     #[test]
     fn lines_holding_a_whole_excerpt_are_highlighted() {
         let text = "Final-Recipient: rfc822; jan@example.com\nStatus: 5.7.1\nDiagnostic-Code: smtp; 554 5.7.1 <jan@example.com>: Relay access denied\n";
-        let lines = pasted_lines(
-            text,
-            &[finding("554 5.7.1 <jan@example.com>: Relay access denied")],
-        );
-        let marked: Vec<_> = lines.iter().filter(|l| l.matched).map(|l| l.text).collect();
         assert_eq!(
-            marked,
+            marked(text, "554 5.7.1 <jan@example.com>: Relay access denied"),
             ["Diagnostic-Code: smtp; 554 5.7.1 <jan@example.com>: Relay access denied"]
         );
     }
