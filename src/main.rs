@@ -344,7 +344,7 @@ fn identify(paths: &[PathBuf], lang: Lang, dir: Option<&Path>) -> ExitCode {
                 // Files are read and classified on every core, a batch at a
                 // time, and printed in the order given.
                 let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-                for batch in many.chunks(256) {
+                for batch in many.chunks(1024) {
                     let lines = classify_batch(batch, &classifier, &library, lang, workers);
                     for (path, line) in batch.iter().zip(lines) {
                         match line {
@@ -396,11 +396,23 @@ fn classify_batch(
     if workers < 2 || paths.len() < 2 {
         return paths.iter().map(one).collect();
     }
-    let size = paths.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(size)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(one).collect::<Vec<_>>()))
+    // Each worker takes the next file as it finishes one, so one big file
+    // does not leave the other cores idle; the lines are put back in order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut lines: Vec<(usize, std::io::Result<Vec<u8>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(paths.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else {
+                            return done;
+                        };
+                        done.push((i, one(path)));
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -409,7 +421,9 @@ fn classify_batch(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    })
+    });
+    lines.sort_unstable_by_key(|(i, _)| *i);
+    lines.into_iter().map(|(_, line)| line).collect()
 }
 
 /// Writes one value as a line of JSON.

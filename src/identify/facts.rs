@@ -46,6 +46,13 @@ static BLOCKLIST_FINDER: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| 
     )
 });
 
+/// Builds this module's tables and matchers now rather than on first use.
+pub(super) fn prepare() {
+    LazyLock::force(&BLOCKLIST_FINDER);
+    LazyLock::force(&SERVER_FINDER);
+    LazyLock::force(&STAGE_FINDER);
+}
+
 /// Returns the blocklist a folded diagnostic names, if any: the one listed
 /// first in the table among those named.
 pub fn blocklist(folded: &str) -> Option<&'static Blocklist> {

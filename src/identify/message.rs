@@ -1,4 +1,4 @@
-//! Raw messages: MIME parsing (by `mail-parser`) and RFC 3464 delivery
+//! Raw messages: MIME parsing (by `mailparse`) and RFC 3464 delivery
 //! status fields.
 //!
 //! The result, a [`Mail`], separates what the bounce says (its human text and
@@ -167,6 +167,11 @@ static PART_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("part types compile")
 });
 
+/// Builds this module's matcher now rather than on first use.
+pub(super) fn prepare() {
+    LazyLock::force(&PART_TYPES);
+}
+
 /// Splits a multipart bounce before the part that returns the original
 /// message, when that part comes after the delivery status.
 ///
@@ -179,9 +184,8 @@ fn split_returned(raw: &[u8]) -> (&[u8], Option<&[u8]>) {
     };
     // Only a multipart message has parts to split off.
     let headers = &raw[..body];
-    if !headers
-        .windows(10)
-        .any(|w| w.eq_ignore_ascii_case(b"multipart/"))
+    if !memchr::memchr_iter(b'/', headers)
+        .any(|i| i >= 9 && headers[i - 9..i].eq_ignore_ascii_case(b"multipart"))
     {
         return (raw, None);
     }

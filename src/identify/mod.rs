@@ -164,8 +164,14 @@ pub struct Classifier {
 
 impl Classifier {
     /// Compiles the classifier with the articles' recognition rules.
+    ///
+    /// Everything that would otherwise be built on first use is built here,
+    /// except the HTTP expressions, which only pasted text needs.
     pub fn new(rules: &[ArticleRule]) -> Classifier {
         tables::load();
+        facts::prepare();
+        message::prepare();
+        scan::prepare();
         Classifier {
             rules: rules::Rules::new(rules),
             reasons: reason::Reasons::new(),

@@ -100,6 +100,11 @@ static RECIPIENT_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("anchors compile")
 });
 
+/// Builds this module's matcher now rather than on first use.
+pub(super) fn prepare() {
+    LazyLock::force(&RECIPIENT_FINDER);
+}
+
 /// Tells whether the words before an anchor make it the sender's: "Sender
 /// address:", "From address:", "Nadawca:".
 fn names_sender(before: &str) -> bool {
