@@ -3,6 +3,8 @@
 //! - `corpus`: every message of the shared corpus (`../shared/corpus`, or
 //!   `DIAGNOZA_CORPUS`), one pass; the figure to compare with Sisimai's
 //!   messages per second (`bench/run` prints both side by side).
+//! - `mime`: the same files through `mailparse::parse_mail` alone, the
+//!   floor under reading them as MIME at all.
 //! - `paste`: one ordinary bounce, as pasted into the site.
 //! - `scaling`: the same hostile input at 64 KiB, 256 KiB and 1 MiB; time per
 //!   byte stays flat when the work is linear.
@@ -70,6 +72,24 @@ fn benches(c: &mut Criterion) {
                     files
                         .iter()
                         .map(|f| classifier.classify(f).len())
+                        .sum::<usize>()
+                })
+            });
+            group.finish();
+
+            // The floor under any classifier that reads mail as MIME: the
+            // parser alone, on every whole file, decoding nothing.
+            let mut group = c.benchmark_group("mime");
+            group.throughput(Throughput::Elements(files.len() as u64));
+            group
+                .sample_size(20)
+                .measurement_time(Duration::from_secs(10));
+            group.bench_function("mailparse only", |b| {
+                b.iter(|| {
+                    files
+                        .iter()
+                        .filter_map(|f| mailparse::parse_mail(f).ok())
+                        .map(|m| m.subparts.len())
                         .sum::<usize>()
                 })
             });
