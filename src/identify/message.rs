@@ -23,7 +23,7 @@ pub struct DsnRecord {
     pub diagnostic: Option<String>,
     /// The block's fields, unfolded, one per line: the excerpt when the
     /// diagnostic itself says little.
-    pub fields: Vec<String>,
+    pub fields: String,
 }
 
 impl DsnRecord {
@@ -589,7 +589,12 @@ impl DsnParser {
             self.end_block();
         }
         let record = &mut self.record;
-        record.fields.push(format!("{}: {value}", name.label()));
+        if !record.fields.is_empty() {
+            record.fields.push('\n');
+        }
+        record.fields.push_str(name.label());
+        record.fields.push_str(": ");
+        record.fields.push_str(&value);
         match name {
             Field::ReportingMta => self.reporting = Some(strip_type(&value).to_string()),
             Field::FinalRecipient => record.final_recipient = clean_address(&value),

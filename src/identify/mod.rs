@@ -9,7 +9,7 @@
 //! | step | module |
 //! |---|---|
 //! | line ends, mbox splitting, `>` quotes, the returned original, wrapped lines | [`text`] |
-//! | MIME (`mail-parser`) and RFC 3464 delivery-status fields | [`message`] |
+//! | MIME (`mailparse`) and RFC 3464 delivery-status fields | [`message`] |
 //! | reply codes and enhanced status codes in text | [`smtp`] |
 //! | which lines state the failure, and for which recipient | [`scan`] |
 //! | bounce reasons under Sisimai's names, from `reasons.toml` | [`reason`] |
@@ -389,7 +389,7 @@ impl Classifier {
                 scan.block_of(s.line),
             ),
             (false, Some(s)) => (s.text.clone(), scan.block_of(s.line)),
-            _ if diagnostic.is_empty() => (record.fields.join("\n"), String::new()),
+            _ if diagnostic.is_empty() => (record.fields.clone(), String::new()),
             _ => (
                 diagnostic.to_string(),
                 statement.map(|s| scan.block_of(s.line)).unwrap_or_default(),
@@ -422,7 +422,7 @@ impl Classifier {
             fallback_code,
         } = e;
         let block = block.as_str();
-        let excerpt = smtp::unrepeat(&diagnostic.split_whitespace().collect::<Vec<_>>().join(" "));
+        let excerpt = smtp::unrepeat(&text::squeeze(diagnostic));
         let folded = text::fold(&excerpt);
         let written = smtp::find_status(&excerpt);
         let status = match (dsn_status, written) {

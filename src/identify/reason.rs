@@ -67,12 +67,9 @@ struct Vendor {
 impl Vendor {
     fn applies(&self, hosts: &[&str]) -> bool {
         self.hosts.is_empty()
-            || hosts.iter().any(|h| {
-                let h = h.to_ascii_lowercase();
-                self.hosts
-                    .iter()
-                    .any(|s| h == *s || h.ends_with(&format!(".{s}")))
-            })
+            || hosts
+                .iter()
+                .any(|h| self.hosts.iter().any(|suffix| in_domain(h, suffix)))
     }
 
     fn reason(&self, folded: &str) -> Option<&'static str> {
@@ -89,6 +86,16 @@ impl Vendor {
             .find(|(p, _)| folded.contains(p.as_str()))
             .map(|(_, r)| *r)
     }
+}
+
+/// Tells whether a host is a domain (given in lower case) or under it.
+fn in_domain(host: &str, domain: &str) -> bool {
+    let Some(at) = host.len().checked_sub(domain.len()) else {
+        return false;
+    };
+    host.get(at..)
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(domain))
+        && (at == 0 || host.as_bytes()[at - 1] == b'.')
 }
 
 #[derive(Deserialize)]
@@ -516,6 +523,15 @@ mod tests {
                 .has("mailboxfull")
         );
         assert!(!r.matching("quota... mailbox").has("nothing"));
+    }
+
+    #[test]
+    fn provider_rules_match_whole_domain_labels() {
+        assert!(in_domain("mta7.am0.Yahoodns.net", "yahoodns.net"));
+        assert!(in_domain("yahoodns.net", "yahoodns.net"));
+        assert!(!in_domain("notyahoodns.net", "yahoodns.net"));
+        assert!(!in_domain("net", "yahoodns.net"));
+        assert!(!in_domain("mx.żółw.pl", "w.pl"));
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn unrepeat(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::text::squeeze(&out)
 }
 
 /// Tells whether a status says only the class of failure (`5.0.0`), or

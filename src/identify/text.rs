@@ -196,6 +196,18 @@ pub fn split_original(text: &str) -> (&str, &str) {
     (text, "")
 }
 
+/// Collapses every run of whitespace to one space and trims the ends.
+pub fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// One or more physical lines read as one: wrapped SMTP replies rejoined.
 #[derive(Debug, Clone)]
 pub struct Logical<'a> {
@@ -384,6 +396,15 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_is_squeezed() {
+        assert_eq!(
+            squeeze("  550 5.1.1\n\t  unknown   user \r\n"),
+            "550 5.1.1 unknown user"
+        );
+        assert_eq!(squeeze(" \n "), "");
+    }
 
     #[test]
     fn line_ends_are_normalised() {
