@@ -51,6 +51,10 @@ struct VendorRule {
     pattern: Option<String>,
     #[serde(default)]
     codes: HashMap<String, String>,
+    /// Numeric codes given as ranges, `[first, last, reason]`, for
+    /// providers that document them that way.
+    #[serde(default)]
+    ranges: Vec<(u32, u32, String)>,
     /// The provider's own wording and what it means.
     #[serde(default)]
     phrases: Vec<(String, String)>,
@@ -61,6 +65,7 @@ struct Vendor {
     hosts: Vec<String>,
     pattern: Option<regex::Regex>,
     codes: HashMap<String, &'static str>,
+    ranges: Vec<(u32, u32, &'static str)>,
     phrases: Vec<(String, &'static str)>,
 }
 
@@ -76,7 +81,7 @@ impl Vendor {
         if let Some(re) = &self.pattern
             && let Some(r) = re
                 .captures_iter(folded)
-                .filter_map(|c| self.codes.get(&c[1]))
+                .filter_map(|c| self.code(&c[1]))
                 .last()
         {
             return Some(r);
@@ -85,6 +90,18 @@ impl Vendor {
             .iter()
             .find(|(p, _)| folded.contains(p.as_str()))
             .map(|(_, r)| *r)
+    }
+
+    /// The reason a provider's code means: listed alone, or in a range.
+    fn code(&self, code: &str) -> Option<&'static str> {
+        if let Some(r) = self.codes.get(code) {
+            return Some(r);
+        }
+        let n: u32 = code.parse().ok()?;
+        self.ranges
+            .iter()
+            .find(|(first, last, _)| (*first..=*last).contains(&n))
+            .map(|(_, _, r)| *r)
     }
 }
 
@@ -237,6 +254,11 @@ impl Reasons {
                         .codes
                         .iter()
                         .map(|(k, r)| (k.clone(), intern(r)))
+                        .collect(),
+                    ranges: v
+                        .ranges
+                        .iter()
+                        .map(|(first, last, r)| (*first, *last, intern(r)))
                         .collect(),
                     phrases: v
                         .phrases

@@ -696,6 +696,69 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // ---- Providers' own codes and wording (tables/reasons-rules.toml,
+    // [[vendor]]): each says something its reply code and words alone do not.
+    // Cox's "AUP#CXDNS": the sending server's reverse DNS fails.
+    one(
+        "provider-cox-code.txt",
+        &[mail(
+            Some(550),
+            "5.1.0",
+            "requireptr",
+            None,
+            &[
+                ("recipient", Some("m.wisniewska@cox.net")),
+                ("remote_host", Some("cxr.mx.a.cloudfilter.net")),
+                ("smtp_command", Some("MAIL")),
+            ],
+        )],
+    ),
+    // Spectrum documents its codes in ranges: 1100-1150 is reverse DNS.
+    one(
+        "provider-spectrum-range.txt",
+        &[mail(
+            Some(550),
+            "5.1.0",
+            "requireptr",
+            None,
+            &[
+                ("recipient", Some("p.lewandowski@charter.net")),
+                ("remote_host", Some("mx1.charter.net")),
+                ("smtp_command", Some("MAIL")),
+            ],
+        )],
+    ),
+    one(
+        "provider-tencent-dmarc.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(550),
+            status: None,
+            reason: Some("authfailure"),
+            article: None,
+            facts: &[
+                ("recipient", Some("wang.li@qq.com")),
+                ("remote_host", Some("mx1.qq.com")),
+                ("smtp_command", Some("DATA")),
+            ],
+        }],
+    ),
+    // Mimecast's geographic restriction policy.
+    one(
+        "provider-mimecast-policy.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(554),
+            status: None,
+            reason: Some("policyviolation"),
+            article: None,
+            facts: &[
+                ("recipient", Some("biuro@example.co.uk")),
+                ("remote_host", Some("eu-smtp-inbound-1.mimecast.com")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        }],
+    ),
     // ---- HTTP
     one("http-401-cpanel-invalid-token.txt", &[web(401, "http-401")]),
     one(
