@@ -416,6 +416,9 @@ impl Reasons {
             "hasmoved" | "norelaying" => !before_rcpt && text.has(reason),
             "userunknown" => match st {
                 Some("suspend") => false,
+                // 5.1.10 is "null MX" (RFC 7505), but Exchange and Office
+                // 365 send it for an address that does not exist, and say so.
+                Some("notaccept") => text.has("userunknown"),
                 Some("userunknown") => {
                     ![
                         "norelaying",

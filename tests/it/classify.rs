@@ -644,6 +644,18 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Office 365 sends 5.1.10 (null MX in RFC 7505) for an address that
+    // does not exist; its words decide.
+    one(
+        "user-unknown-office365-null-mx-status.txt",
+        &[mail(
+            Some(550),
+            "5.1.10",
+            "userunknown",
+            None,
+            &[("recipient", Some("k.mazur@example.com"))],
+        )],
+    ),
     // A multi-line reply ("552-5.2.2 ..." continued, "552 5.2.2" last).
     // Exchange writes the reply with a `#` before the code.
     one(
