@@ -755,6 +755,38 @@ const ROWS: &[Row] = &[
             ],
         }],
     ),
+    // Facebook's "RCP-P3": the recipient's privacy settings, not a missing
+    // address, whatever 5.1.1 says.
+    one(
+        "provider-facebook-code.txt",
+        &[mail(
+            Some(550),
+            "5.1.1",
+            "filtered",
+            None,
+            &[
+                ("recipient", Some("ola.nowak@facebook.com")),
+                ("remote_host", Some("msgin.vvv.facebook.com")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    // Yahoo: "is no longer valid" is an address that was closed.
+    one(
+        "provider-yahoo-wording.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(554),
+            status: None,
+            reason: Some("suspend"),
+            article: None,
+            facts: &[
+                ("recipient", Some("marta.kowal@yahoo.com")),
+                ("remote_host", Some("mta5.am0.yahoodns.net")),
+                ("smtp_command", Some("DATA")),
+            ],
+        }],
+    ),
     // Mimecast's geographic restriction policy.
     one(
         "provider-mimecast-policy.txt",
