@@ -787,6 +787,24 @@ const ROWS: &[Row] = &[
             ],
         }],
     ),
+    // Email Security.cloud's reputation refusal: the sending server's
+    // address has a poor reputation, which the "not allowed to connect"
+    // article explains.
+    one(
+        "provider-messagelabs-policy.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(501),
+            status: None,
+            reason: Some("badreputation"),
+            article: NOT_ALLOWED,
+            facts: &[
+                ("recipient", Some("zamowienia@example.co.uk")),
+                ("remote_host", Some("cluster7.eu.messagelabs.com")),
+                ("smtp_command", Some("CONN")),
+            ],
+        }],
+    ),
     // Mimecast's geographic restriction policy.
     one(
         "provider-mimecast-policy.txt",
