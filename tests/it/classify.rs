@@ -805,6 +805,26 @@ const ROWS: &[Row] = &[
             ],
         }],
     ),
+    // Microsoft's 5.7.511 bans the sending server's address, not the
+    // sender's: the client-host-blocked article, not the sender one.
+    one(
+        "provider-microsoft-banned-sender.txt",
+        &[mail(
+            Some(550),
+            "5.7.511",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("a.dabrowska@example.com")),
+                (
+                    "remote_host",
+                    Some("example-com.mail.protection.outlook.com"),
+                ),
+                ("client_ip", Some("203.0.113.45")),
+                ("smtp_command", Some("MAIL")),
+            ],
+        )],
+    ),
     // Mimecast's geographic restriction policy.
     one(
         "provider-mimecast-policy.txt",
