@@ -471,8 +471,10 @@ impl Classifier {
         let article = self
             .rules
             .by_phrase(Kind::Smtp, &folded)
-            .or_else(|| status.as_deref().and_then(|s| self.rules.by_status(s)))
-            .or_else(|| self.rules.by_reason(reason));
+            // The reason names a specific article ("spam rejection"); the
+            // status only the family's overview.
+            .or_else(|| self.rules.by_reason(reason))
+            .or_else(|| status.as_deref().and_then(|s| self.rules.by_status(s)));
         let blocklist = facts::blocklist(&folded);
         // The blocked address is worth naming only when something blocked.
         let blocking = blocklist.is_some()

@@ -708,6 +708,22 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // 5.7.1 with no variant's wording: the reason's own article (spam
+    // rejection) is a better answer than the 554 5.7.1 overview.
+    one(
+        "spam-detected-gmail-status-only.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "spamdetected",
+            SPAM,
+            &[
+                ("recipient", Some("jan.kowalski@gmail.com")),
+                ("remote_host", Some("gmail-smtp-in.l.google.com")),
+                ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
     // ---- Providers' own codes and wording (tables/reasons-rules.toml,
     // [[vendor]]): each says something its reply code and words alone do not.
     // Cox's "AUP#CXDNS": the sending server's reverse DNS fails.
