@@ -841,6 +841,22 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Gmail refusing a message without a usable From: header: a message
+    // format problem, not a security one, whatever 5.7.1 says.
+    one(
+        "provider-google-from-header.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "notcompliantrfc",
+            OVERVIEW,
+            &[
+                ("recipient", Some("piotr.wojcik@gmail.com")),
+                ("remote_host", Some("gmail-smtp-in.l.google.com")),
+                ("client_ip", None),
+            ],
+        )],
+    ),
     // Mimecast's geographic restriction policy.
     one(
         "provider-mimecast-policy.txt",
