@@ -306,14 +306,22 @@ impl Classifier {
         }
         self.read_http(&scan, http, out);
         if out.len() == start {
-            // Mail wording with no code at all ("Relay access denied").
+            // Mail wording with no code at all ("Relay access denied"), for
+            // the recipient its line names, or the only one the text names.
+            let recipients = scan.recipients();
+            let only = match recipients.as_slice() {
+                [one] => Some(one.as_str()),
+                _ => None,
+            };
             for line in scan.phrase_lines(&self.rules, &self.reasons) {
                 let text = scan.line_text(line);
-                out.push(self.finding(Evidence {
+                let found = self.finding(Evidence {
                     diagnostic: &text,
                     block: scan.block_of(line),
+                    recipient: scan.recipient_on(line).or(only),
                     ..Evidence::default()
-                }));
+                });
+                keep_fuller(out, start, found);
             }
         }
     }
@@ -592,6 +600,28 @@ fn is_failure(record: &message::DsnRecord) -> bool {
 
 /// Drops repeated findings (the same failure reported twice for one
 /// recipient), keeping the first.
+/// Adds a finding stated in words only, unless it says again what one
+/// found since `start` says: a report often names the failure twice, as a heading
+/// ("Address not found") and then as a sentence naming the recipient. Of
+/// the two, the one naming a recipient stays, else the longer.
+fn keep_fuller(out: &mut Vec<Finding>, start: usize, new: Finding) {
+    let same = out[start..].iter_mut().find(|f| {
+        f.reason == new.reason
+            && (f.facts.recipient.is_none()
+                || new.facts.recipient.is_none()
+                || f.facts.recipient == new.facts.recipient)
+    });
+    match same {
+        Some(f) => {
+            let fuller = |f: &Finding| (f.facts.recipient.is_some(), f.excerpt.len());
+            if fuller(&new) > fuller(f) {
+                *f = new;
+            }
+        }
+        None => out.push(new),
+    }
+}
+
 fn dedupe(findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| {

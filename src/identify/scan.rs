@@ -64,8 +64,9 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 25] = [
+const RECIPIENT_ANCHORS: [&str; 26] = [
     "dostarczona do",
+    "dostarczona na adres",
     "dostarczyć do",
     "dostarczenia do",
     "do adresata",
@@ -277,6 +278,14 @@ impl<'a> Scan<'a> {
             .filter(|(_, a)| seen.insert(a.to_lowercase()))
             .map(|(_, a)| a.clone())
             .collect()
+    }
+
+    /// Returns the recipient named on a line, if any.
+    pub fn recipient_on(&self, line: usize) -> Option<&str> {
+        self.mentions
+            .iter()
+            .find(|(l, _)| *l == line)
+            .map(|(_, a)| a.as_str())
     }
 
     /// Tells whether any recipient is named in the text.

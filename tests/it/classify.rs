@@ -656,6 +656,30 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("k.mazur@example.com"))],
         )],
     ),
+    // Gmail's words without any code, as a client shows them: the heading
+    // and the sentence are one failure, for the address the sentence names.
+    one(
+        "user-unknown-gmail-words-only.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("userunknown"),
+            article: None,
+            facts: &[("recipient", Some("marek.zielinski@example.com"))],
+        }],
+    ),
+    one(
+        "user-unknown-gmail-words-only-pl.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("userunknown"),
+            article: None,
+            facts: &[("recipient", Some("ewa.kaczmarek@example.com"))],
+        }],
+    ),
     // A multi-line reply ("552-5.2.2 ..." continued, "552 5.2.2" last).
     // Exchange writes the reply with a `#` before the code.
     one(
