@@ -13,7 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::Serialize;
 
 use crate::content::Library;
-use crate::identify::{Actor, Facts, Finding, Kind, tables};
+use crate::identify::{Actor, Facts, Finding, Kind, squeeze, tables};
 use crate::lang::Lang;
 
 /// The answer to one paste: every finding, best first.
@@ -248,7 +248,7 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut line_key: Vec<Option<usize>> = Vec::with_capacity(lines.len());
     for line in &lines {
-        let key = fold_whitespace(unquote(line));
+        let key = squeeze(unquote(line));
         if key.chars().count() < MIN_HIGHLIGHT {
             line_key.push(None);
             continue;
@@ -263,10 +263,7 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
     }
     let mut matched = vec![false; keys.len()];
     if !keys.is_empty() && !findings.is_empty() {
-        let excerpts: Vec<String> = findings
-            .iter()
-            .map(|f| fold_whitespace(&f.excerpt))
-            .collect();
+        let excerpts: Vec<String> = findings.iter().map(|f| squeeze(&f.excerpt)).collect();
         // Excerpts are joined by newlines, which no folded line contains, so
         // a line never matches across two excerpts.
         let haystack = excerpts.join("\n");
@@ -343,18 +340,6 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
 fn unquote(line: &str) -> &str {
     line.trim()
         .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
-}
-
-/// Collapses every run of whitespace into one space and trims the ends.
-fn fold_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub mod tables;
 mod text;
 
 pub use facts::{Blocklist, blocklist_named};
+pub use text::squeeze;
 
 use serde::{Deserialize, Serialize};
 

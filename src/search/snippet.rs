@@ -61,7 +61,7 @@ impl Text {
         vocabulary: &mut HashMap<Box<str>, u32>,
     ) -> Text {
         // One line, so a snippet never carries the line breaks of a code block.
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = crate::identify::squeeze(text);
         let tokens = analyze::tokens(analyzer, &text)
             .into_iter()
             .map(|(start, end, folded)| {
