@@ -223,7 +223,7 @@ impl Classifier {
             for record in failed {
                 let recipient = record.recipient().map(str::to_string);
                 let statement = recipient.as_deref().and_then(|r| scan.statement_for(r));
-                out.push(self.read_record(record, statement, &scan));
+                out.push(self.read_record(record, statement, &scan, mail));
             }
             return;
         }
@@ -368,6 +368,7 @@ impl Classifier {
         record: &message::DsnRecord,
         statement: Option<&scan::Statement>,
         scan: &scan::Scan,
+        mail: &message::Mail,
     ) -> Finding {
         let diagnostic = record.diagnostic.as_deref().unwrap_or("");
         let informative = smtp::find_reply(diagnostic).is_some()
@@ -413,6 +414,7 @@ impl Classifier {
             action: record.action.as_deref(),
             diagnostic_type: record.diagnostic_type.as_deref(),
             remote_mta: record.remote_mta.as_deref(),
+            reporting_mta: mail.reporting_mta.as_deref(),
             fallback_code: statement.and_then(|s| s.code),
         })
     }
@@ -428,6 +430,7 @@ impl Classifier {
             action,
             diagnostic_type,
             remote_mta,
+            reporting_mta,
             fallback_code,
         } = e;
         let block = block.as_str();
@@ -463,8 +466,12 @@ impl Classifier {
                 remote_ip = ip;
             }
         }
+        // Whose wording the diagnostic is: the remote server's, or, when no
+        // remote server was reached, the reporting server's own.
+        let reporter = reporting_mta.filter(|_| remote_host.is_none() && remote_ip.is_none());
         let hosts: Vec<&str> = remote_host
             .as_deref()
+            .or(reporter)
             .into_iter()
             .chain(recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d))
             .collect();
@@ -577,6 +584,8 @@ struct Evidence<'a> {
     action: Option<&'a str>,
     diagnostic_type: Option<&'a str>,
     remote_mta: Option<&'a str>,
+    /// The DSN's Reporting-MTA: the server that wrote the report.
+    reporting_mta: Option<&'a str>,
     /// A reply code from the text when the diagnostic has none.
     fallback_code: Option<u16>,
 }

@@ -21,8 +21,8 @@ pub struct Input<'a> {
     pub command: Option<&'a str>,
     pub action: Option<&'a str>,
     pub diagnostic_type: Option<&'a str>,
-    /// The remote server's name and the recipient's domain, for rules of
-    /// one provider.
+    /// The remote server's name (else the reporting server's) and the
+    /// recipient's domain, for rules of one provider.
     pub hosts: &'a [&'a str],
 }
 

@@ -271,6 +271,24 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // A forwarded refusal with no status that says only that the sending
+    // address is "found on one or more DNSBLs": still a blocked client.
+    one(
+        "client-blocked-rbl-forwarding.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(554),
+            status: None,
+            reason: Some("blocked"),
+            article: CLIENT_BLOCKED,
+            facts: &[
+                ("recipient", Some("kontakt@pracownia-ceramiki.example.com")),
+                ("remote_host", Some("route2.mx.cloudflare.net")),
+                ("client_ip", Some("203.0.113.77")),
+                ("blocklist", Some("Abusix")),
+            ],
+        }],
+    ),
     // ---- Relay access denied
     // Sendmail's closing "554 5.0.0 Service unavailable" is its own summary,
     // not the reply; the client named in "from host ..." was not blocked.
@@ -457,6 +475,23 @@ const ROWS: &[Row] = &[
                 ("remote_host", Some("mx.example.com")),
                 ("remote_ip", Some("198.51.100.52")),
                 ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
+    // Zoho's wording for a spam refusal: the article is the spam one by
+    // its wording, while the reason stays what Sisimai 5.1 names a bare
+    // 5.7.1 (`securityerror`).
+    one(
+        "spam-rejection-flagged-zoho.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "securityerror",
+            SPAM,
+            &[
+                ("recipient", Some("marta.zielinska@zoho.eu")),
+                ("remote_host", Some("mx.zoho.eu")),
+                ("smtp_command", Some("RCPT")),
             ],
         )],
     ),
@@ -894,6 +929,54 @@ const ROWS: &[Row] = &[
                 ("recipient", Some("biuro@example.co.uk")),
                 ("remote_host", Some("eu-smtp-inbound-1.mimecast.com")),
                 ("smtp_command", Some("RCPT")),
+            ],
+        }],
+    ),
+    // Apple iCloud: a message failing both SPF and DKIM is an
+    // authentication failure, not the generic 5.7.1 security error.
+    one(
+        "provider-apple-auth.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "authfailure",
+            OVERVIEW,
+            &[
+                ("recipient", Some("ola.mazur@icloud.com")),
+                ("remote_host", Some("mx02.mail.icloud.com")),
+                ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
+    // i.ua names the reason by the number in its help link (err/9: the
+    // sending address is on a blocklist), in a Postfix log line.
+    one(
+        "provider-iua-code.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("oksana.kowal@i.ua")),
+                ("remote_host", Some("mx.i.ua")),
+                ("remote_ip", Some("203.0.113.140")),
+            ],
+        )],
+    ),
+    // AOL's own relay reports a DNS failure in its words: no remote server
+    // was reached, so the reporting server's rules apply.
+    one(
+        "provider-aol-reporting-mta.eml",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: Some("5.4.4"),
+            reason: Some("notaccept"),
+            article: None,
+            facts: &[
+                ("recipient", Some("sklep@ogrody-wisniewski.example.pl")),
+                ("remote_host", None),
             ],
         }],
     ),
