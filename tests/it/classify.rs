@@ -767,6 +767,22 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Exim's words for a domain that publishes a null MX (RFC 7505): no
+    // code, no status, and still a domain that takes no mail.
+    one(
+        "null-mx-exim.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("notaccept"),
+            article: None,
+            facts: &[
+                ("recipient", Some("zamowienia@stara-domena.example.pl")),
+                ("remote_host", None),
+            ],
+        }],
+    ),
     // 5.7.1 with no variant's wording: the reason's own article (spam
     // rejection) is a better answer than the 554 5.7.1 overview.
     one(
