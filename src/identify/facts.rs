@@ -73,10 +73,11 @@ pub fn blocklist_named(name: &str) -> Option<&'static Blocklist> {
 /// mx.example.jp[192.0.2.1] said", Exim "host mx.example.jp [192.0.2.1]:",
 /// log lines "relay=mx[192.0.2.1]:25" and "H=mx [192.0.2.1]", Gmail "by
 /// mx.example.jp. [192.0.2.1]", qmail "remote host 192.0.2.1 said",
-/// Sendmail "while talking to mx.example.jp.:". Exchange's "Generating
+/// Sendmail "while talking to mx.example.jp.:", Postfix "lost connection
+/// with mx.example.jp[192.0.2.1]". Exchange's "Generating
 /// server" is the sender's own server, and "from" names the client, so
 /// neither is read.
-const SERVER_ANCHORS: [&str; 11] = [
+const SERVER_ANCHORS: [&str; 12] = [
     "host ",
     "connected to ",
     "relay=",
@@ -88,6 +89,7 @@ const SERVER_ANCHORS: [&str; 11] = [
     "reported by ",
     "remote-mta: dns; ",
     "server ",
+    "connection with ",
 ];
 
 static SERVER_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {

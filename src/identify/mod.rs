@@ -475,6 +475,7 @@ impl Classifier {
             .into_iter()
             .chain(recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d))
             .collect();
+        let blocklist = facts::blocklist(&folded);
         let reason = self.reasons.classify(&reason::Input {
             folded: &folded,
             status: status.as_deref(),
@@ -483,6 +484,7 @@ impl Classifier {
             action,
             diagnostic_type,
             hosts: &hosts,
+            names_blocklist: blocklist.is_some(),
         });
         let article = self
             .rules
@@ -491,7 +493,6 @@ impl Classifier {
             // status only the family's overview.
             .or_else(|| self.rules.by_reason(reason))
             .or_else(|| status.as_deref().and_then(|s| self.rules.by_status(s)));
-        let blocklist = facts::blocklist(&folded);
         // The blocked address is worth naming only when something blocked.
         let blocking = blocklist.is_some()
             || matches!(

@@ -24,6 +24,8 @@ pub struct Input<'a> {
     /// The remote server's name (else the reporting server's) and the
     /// recipient's domain, for rules of one provider.
     pub hosts: &'a [&'a str],
+    /// Whether the diagnostic names a blocklist (Spamhaus, SpamCop...).
+    pub names_blocklist: bool,
 }
 
 #[derive(Deserialize)]
@@ -370,6 +372,11 @@ impl Reasons {
             // A name that does not resolve *for now* is a DNS problem.
             return "networkerror";
         }
+        if reason.is_none() && input.names_blocklist {
+            // A refusal that says nothing but where to look the sender up
+            // ("553 http://www.spamhaus.org/query/bl?ip=...") is a block.
+            reason = Some("blocked");
+        }
         if reason.is_none() {
             // The reply code alone still says something.
             reason = match input.code {
@@ -492,6 +499,7 @@ mod tests {
             action: None,
             diagnostic_type: Some("SMTP"),
             hosts: &[],
+            names_blocklist: super::super::facts::blocklist(&folded).is_some(),
         })
     }
 

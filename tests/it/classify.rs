@@ -271,6 +271,22 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // A customer's question around a refusal that gives nothing but a
+    // blocklist's lookup link: the link alone says the client is blocked.
+    one(
+        "client-blocked-lookup-link-only.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(553),
+            status: None,
+            reason: Some("blocked"),
+            article: CLIENT_BLOCKED,
+            facts: &[
+                ("client_ip", Some("203.0.113.9")),
+                ("blocklist", Some("Spamhaus")),
+            ],
+        }],
+    ),
     // A forwarded refusal with no status that says only that the sending
     // address is "found on one or more DNSBLs": still a blocked client.
     one(
@@ -766,6 +782,23 @@ const ROWS: &[Row] = &[
                 ("remote_host", None),
             ],
         )],
+    ),
+    // Postfix's delay warning: no code and no status, only the connection
+    // that broke, and the server it broke with.
+    one(
+        "network-lost-connection-postfix-delay.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("networkerror"),
+            article: None,
+            facts: &[
+                ("recipient", Some("hurtownia@papier-kowalczyk.example.com")),
+                ("remote_host", Some("mx.papier-kowalczyk.example.com")),
+                ("remote_ip", Some("198.51.100.73")),
+            ],
+        }],
     ),
     // Exim's words for a domain that publishes a null MX (RFC 7505): no
     // code, no status, and still a domain that takes no mail.
