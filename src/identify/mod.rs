@@ -295,9 +295,16 @@ impl Classifier {
         let start = out.len();
         // A browser's error page or curl's output is HTTP even when its
         // numbers look like SMTP replies ("404 Not Found", "HTTP ERROR 500"),
+        // and so is "Error 404", a number no mail server replies with,
         // unless the text has what only mail has: enhanced status codes.
-        let http = http::find(scan.texts());
-        let clearly_http = http.iter().any(|h| h.strength >= 8) && !scan.has_enhanced_status();
+        let http = http::find(scan.texts(), |line| {
+            let rule = self.rules.by_phrase(Kind::Http, &text::fold(line))?;
+            rule.rule.http.first().copied()
+        });
+        let clearly_http = http
+            .iter()
+            .any(|h| h.strength >= 8 || h.strength >= 6 && tables::reply(h.code).is_none())
+            && !scan.has_enhanced_status();
         if scan.has_statements() && !clearly_http {
             let recipients = scan.recipients();
             self.read_scan(&scan, &recipients, None, out);

@@ -1035,6 +1035,9 @@ const ROWS: &[Row] = &[
         "http-401-cpanel-token-missing-one-line.txt",
         &[web(401, "http-401")],
     ),
+    // cPanel's own access log: the request line has no status, the
+    // deferred login names the token.
+    one("http-401-cpanel-access-log.log", &[web(401, "http-401")]),
     one("http-403-apache.txt", &[web(403, "http-403")]),
     one("http-403-curl-head.txt", &[web(403, "http-403")]),
     one("http-404-nginx.txt", &[web(404, "http-404")]),
@@ -1183,4 +1186,36 @@ fn every_fixture_has_one_row() {
     let stray: Vec<_> = in_table.difference(&on_disk).collect();
     assert!(missing.is_empty(), "fixtures without a row: {missing:?}");
     assert!(stray.is_empty(), "rows without a fixture: {stray:?}");
+}
+
+/// Every phrase an article lists in its `[identify]` table, pasted alone,
+/// leads to that article: the article's wording is the whole rule, for web
+/// errors as for mail.
+#[test]
+fn every_article_phrase_leads_to_its_article() {
+    let lib = diagnoza::content::Library::from_files(&diagnoza::content::embedded_files())
+        .unwrap_or_else(|p| panic!("the embedded content has problems:\n{p}"));
+    let mut wrong = Vec::new();
+    for rule in lib.rules() {
+        for phrase in &rule.phrases {
+            let findings = CLASSIFIER.classify(phrase.as_bytes());
+            let first = findings.first();
+            let ok = first.is_some_and(|f| {
+                f.kind == rule.kind && f.article.as_ref().is_some_and(|a| a.slug == rule.slug)
+            });
+            if !ok {
+                wrong.push(format!(
+                    "{:?} ({}) gave {:?}",
+                    phrase,
+                    rule.slug,
+                    first.map(|f| (f.kind, f.code, f.article.as_ref().map(|a| &a.slug)))
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "phrases that miss their article:\n{}",
+        wrong.join("\n")
+    );
 }
