@@ -468,9 +468,18 @@ pub fn clean_address(raw: &str) -> Option<String> {
     {
         a = rest.trim();
     }
+    // Brackets, ASCII and typographic quotes (Polish mail clients write
+    // „a@b”), and the sentence's punctuation after them.
+    let wrapper = |c: char| {
+        matches!(
+            c,
+            '<' | '>' | '"' | '\'' | '\\' | '„' | '”' | '“' | '‘' | '’' | '«' | '»'
+        ) || c.is_whitespace()
+    };
     let a = a
-        .trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | '\\') || c.is_whitespace())
-        .trim_end_matches(['.', ',', ':', ';']);
+        .trim_matches(wrapper)
+        .trim_end_matches(['.', ',', ':', ';'])
+        .trim_end_matches(wrapper);
     let at = a.rfind('@')?;
     if at == 0
         || at + 1 == a.len()

@@ -232,7 +232,7 @@ impl Classifier {
             recipients = mail.failed_recipients.clone();
         }
         if recipients.is_empty() && scan.has_statements() {
-            recipients = scan.addresses_in_statements();
+            recipients = scan.addresses_in_statements(false);
         }
         if recipients.is_empty() && scan.has_statements() && mail.original_to.len() == 1 {
             recipients = mail.original_to.clone();
@@ -306,7 +306,12 @@ impl Classifier {
             .any(|h| h.strength >= 8 || h.strength >= 6 && tables::reply(h.code).is_none())
             && !scan.has_enhanced_status();
         if scan.has_statements() && !clearly_http {
-            let recipients = scan.recipients();
+            let mut recipients = scan.recipients();
+            if recipients.is_empty() {
+                // A pasted reply is often all there is: "554 5.7.1
+                // <a@b>: Relay access denied" names its recipient inside.
+                recipients = scan.addresses_in_statements(true);
+            }
             self.read_scan(&scan, &recipients, None, out);
             if out.len() > start {
                 return;
@@ -616,18 +621,20 @@ fn is_failure(record: &message::DsnRecord) -> bool {
     }
 }
 
-/// Drops repeated findings (the same failure reported twice for one
-/// recipient), keeping the first.
-/// Adds a finding stated in words only, unless it says again what one
-/// found since `start` says: a report often names the failure twice, as a heading
+/// Adds a finding stated in words only, unless it says again what one found
+/// since `start` says: a report often names the failure twice, as a heading
 /// ("Address not found") and then as a sentence naming the recipient. Of
-/// the two, the one naming a recipient stays, else the longer.
+/// the two, the one naming a recipient stays, else the longer. Two such
+/// lines about the same recipient are one failure even when their words
+/// point to different reasons: the heading is the vaguer of the two.
 fn keep_fuller(out: &mut Vec<Finding>, start: usize, new: Finding) {
     let same = out[start..].iter_mut().find(|f| {
-        f.reason == new.reason
-            && (f.facts.recipient.is_none()
-                || new.facts.recipient.is_none()
-                || f.facts.recipient == new.facts.recipient)
+        let recipients_fit = f.facts.recipient.is_none()
+            || new.facts.recipient.is_none()
+            || f.facts.recipient == new.facts.recipient;
+        let same_recipient =
+            f.facts.recipient.is_some() && f.facts.recipient == new.facts.recipient;
+        f.reason == new.reason && recipients_fit || same_recipient
     });
     match same {
         Some(f) => {
@@ -640,6 +647,8 @@ fn keep_fuller(out: &mut Vec<Finding>, start: usize, new: Finding) {
     }
 }
 
+/// Drops repeated findings (the same failure reported twice for one
+/// recipient), keeping the first.
 fn dedupe(findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| {

@@ -64,7 +64,8 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 26] = [
+const RECIPIENT_ANCHORS: [&str; 27] = [
+    "adres odbiorcy",
     "dostarczona do",
     "dostarczona na adres",
     "dostarczyć do",
@@ -295,7 +296,10 @@ impl<'a> Scan<'a> {
 
     /// Returns addresses written inside failure statements (`550 5.1.1
     /// <a@b>... User unknown`), for bounces that name recipients nowhere else.
-    pub fn addresses_in_statements(&self) -> Vec<String> {
+    /// With `reply_only`, only those in the server's reply, from its code on:
+    /// in a paste, an address before it belongs to whatever wraps the reply
+    /// ("Task 'a@b - Sending' reported error ... Server response: 550 ...").
+    pub fn addresses_in_statements(&self, reply_only: bool) -> Vec<String> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for s in &self.statements {
@@ -303,7 +307,12 @@ impl<'a> Scan<'a> {
             if lower.contains("mail from") || lower.contains("sender") {
                 continue;
             }
-            for a in addresses_in(&s.text) {
+            let reply = s
+                .code
+                .filter(|_| reply_only)
+                .and_then(|c| s.text.find(&c.to_string()))
+                .map_or(s.text.as_str(), |at| &s.text[at..]);
+            for a in addresses_in(reply) {
                 if seen.insert(a.to_lowercase()) {
                     out.push(a);
                 }

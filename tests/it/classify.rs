@@ -323,6 +323,30 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Thunderbird's Polish send error: the only address is inside the
+    // server's reply, and it is the recipient's.
+    one(
+        "relay-access-denied-thunderbird-pl.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[("recipient", Some("klient@hurtownia-przyklad.com"))],
+        )],
+    ),
+    // Outlook's Polish task error names the sending account before the
+    // server's reply; only the address in the reply is the recipient.
+    one(
+        "relay-denied-outlook-task-pl.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[("recipient", Some("zamowienia@tartak.example.org"))],
+        )],
+    ),
     // "said: 554" and "5.7.1 ..." on two lines.
     // A customer's message to support with the bounce attached as
     // message/rfc822: the attached report is what is read, not the
@@ -730,6 +754,34 @@ const ROWS: &[Row] = &[
             article: None,
             facts: &[("recipient", Some("ewa.kaczmarek@example.com"))],
         }],
+    ),
+    // Gmail's Polish notice for a domain that does not exist: the heading
+    // ("Nie znaleziono adresu") and the sentence are one failure, and the
+    // sentence says which.
+    one(
+        "host-unknown-gmail-words-only-pl.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("hostunknown"),
+            article: None,
+            facts: &[(
+                "recipient",
+                Some("jan.lewandowski@biuro-rachunkowe.example"),
+            )],
+        }],
+    ),
+    // Apple Mail in Polish puts the address in typographic quotes.
+    one(
+        "user-unknown-apple-mail-pl.txt",
+        &[mail(
+            Some(550),
+            "5.1.1",
+            "userunknown",
+            None,
+            &[("recipient", Some("kasia.wrobel@example.net"))],
+        )],
     ),
     // A multi-line reply ("552-5.2.2 ..." continued, "552 5.2.2" last).
     // Exchange writes the reply with a `#` before the code.
