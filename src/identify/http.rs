@@ -39,7 +39,7 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
 /// Only a code with its own phrase counts, so that an SMTP "554 Service
 /// unavailable" is not read as HTTP.
 static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([45][0-9]{2})\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected)\b")
+    Regex::new(r"(?i)\b([45][0-9]{2})\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected|web server is returning an unknown error|web server is down|connection timed out|origin is unreachable|a timeout occurred|ssl handshake failed|invalid ssl certificate)\b")
         .expect("valid regex")
 });
 
@@ -63,6 +63,14 @@ fn phrase_fits(code: u16, phrase: &str) -> bool {
         504 => p.starts_with("gateway time"),
         508 => p == "resource limit is reached" || p == "loop detected",
         509 => p == "bandwidth limit exceeded",
+        // Cloudflare's own errors about the origin server.
+        520 => p == "web server is returning an unknown error",
+        521 => p == "web server is down",
+        522 => p == "connection timed out",
+        523 => p == "origin is unreachable",
+        524 => p == "a timeout occurred",
+        525 => p == "ssl handshake failed",
+        526 => p == "invalid ssl certificate",
         _ => false,
     }
 }

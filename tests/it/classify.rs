@@ -1100,6 +1100,12 @@ const ROWS: &[Row] = &[
     one("http-502-nginx.txt", &[web(502, "http-502")]),
     one("http-502-cloudflare.txt", &[web(502, "http-502")]),
     one("http-502-nginx-error-log.log", &[web(502, "http-502")]),
+    // Cloudflare's origin errors (52x) belong to the 502 article, which
+    // explains them.
+    one(
+        "http-521-cloudflare-origin-down.txt",
+        &[web(521, "http-502")],
+    ),
     // No number on the page: the wording alone says 503.
     one("http-503-apache.txt", &[web(503, "http-503")]),
     one(
