@@ -337,12 +337,39 @@ fn parse_at(raw: &[u8], depth: usize) -> Option<Mail> {
     }
     body.truncate(bounce.len());
     mail.text = body;
-    if mail.dsn.is_empty()
-        && (mail.text.contains("Final-Recipient:") || mail.text.contains("Original-Recipient:"))
-    {
+    if mail.dsn.is_empty() && has_dsn_fields(&mail.text) {
         let (reporting, records) = parse_dsn(&mail.text);
         mail.reporting_mta = reporting;
         mail.dsn = records;
+    }
+    Some(mail)
+}
+
+/// Tells whether a text carries delivery-status fields written out.
+fn has_dsn_fields(text: &str) -> bool {
+    text.contains("Final-Recipient:") || text.contains("Original-Recipient:")
+}
+
+/// Reads a pasted report that carries its delivery-status fields as text
+/// (a bounce's body copied from a mail client, the status part included),
+/// as the message it came from; `None` when it has no such fields.
+pub fn from_text(text: &str) -> Option<Mail> {
+    if !has_dsn_fields(text) {
+        return None;
+    }
+    let (bounce, original) = text::split_original(text);
+    let (reporting_mta, dsn) = parse_dsn(bounce);
+    if dsn.is_empty() {
+        return None;
+    }
+    let mut mail = Mail {
+        text: bounce.to_string(),
+        reporting_mta,
+        dsn,
+        ..Mail::default()
+    };
+    if !original.is_empty() {
+        original_headers(&mut mail, original.as_bytes());
     }
     Some(mail)
 }

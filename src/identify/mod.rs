@@ -206,6 +206,14 @@ impl Classifier {
                 self.read_mail(&mail, &mut findings);
                 continue;
             }
+            // A report's body pasted with its delivery-status fields is read
+            // like the message it came from, field by field.
+            if let Some(mail) = message::from_text(&unquoted)
+                && mail.dsn.iter().any(is_failure)
+            {
+                self.read_mail(&mail, &mut findings);
+                continue;
+            }
             self.read_paste(&unquoted, &mut findings);
         }
         dedupe(&mut findings);
@@ -335,6 +343,22 @@ impl Classifier {
                     ..Evidence::default()
                 });
                 keep_fuller(out, start, found);
+            }
+        }
+        if out.len() == start {
+            // Only that delivery failed ("Delivery to the following
+            // recipients failed: a@b"), the reason left to the parts not
+            // pasted: still a failure, for the recipients it names.
+            for r in &scan.recipients() {
+                if let Some(line) = scan.failure_line_for(r) {
+                    let text = scan.line_text(line);
+                    out.push(self.finding(Evidence {
+                        diagnostic: &text,
+                        block: scan.block_of(line),
+                        recipient: Some(r),
+                        ..Evidence::default()
+                    }));
+                }
             }
         }
     }

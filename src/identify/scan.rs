@@ -145,6 +145,8 @@ const FAILED: &[&str] = &[
     "undeliverable",
     "delivery failed",
     "delivery has failed",
+    "following recipients failed",
+    "error occurred while trying to deliver",
     "failed permanently",
     "permanent fatal errors",
     "permanent delivery errors",

@@ -852,6 +852,35 @@ const ROWS: &[Row] = &[
             ],
         }],
     ),
+    // A Gmail report's body pasted with its status part as text: the
+    // fields are read as a DSN, and the diagnostic, not "Status: 4.0.0",
+    // is the excerpt.
+    one(
+        "network-error-gmail-body-with-dsn-fields.txt",
+        &[mail(
+            None,
+            "4.0.0",
+            "networkerror",
+            None,
+            &[("recipient", Some("kontakt@kwiaciarnia-roza.example"))],
+        )],
+    ),
+    // Exchange's notice pasted without its status part says only that
+    // delivery failed: a finding for the recipient, its cause unknown.
+    one(
+        "failed-exchange-recipient-only.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("onhold"),
+            article: None,
+            facts: &[(
+                "recipient",
+                Some("magazyn@hurtownia-elektryczna.example.pl"),
+            )],
+        }],
+    ),
     // Exim's words for a domain that publishes a null MX (RFC 7505): no
     // code, no status, and still a domain that takes no mail.
     one(
