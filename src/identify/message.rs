@@ -345,6 +345,14 @@ fn parse_at(raw: &[u8], depth: usize) -> Option<Mail> {
     Some(mail)
 }
 
+/// Tells whether a line starts the per-message or per-recipient fields of
+/// a delivery status.
+fn starts_dsn_field(line: &str) -> bool {
+    ["reporting-mta:", "final-recipient:", "original-recipient:"]
+        .iter()
+        .any(|f| line.get(..f.len()).is_some_and(|h| h.eq_ignore_ascii_case(f)))
+}
+
 /// Tells whether a text carries delivery-status fields written out.
 fn has_dsn_fields(text: &str) -> bool {
     text.contains("Final-Recipient:") || text.contains("Original-Recipient:")
@@ -362,8 +370,16 @@ pub fn from_text(text: &str) -> Option<Mail> {
     if dsn.is_empty() {
         return None;
     }
+    // The words are what comes before the fields (as in a message, where
+    // they are separate parts); the fields are not read again as words.
+    let words = bounce
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| starts_dsn_field(&bounce[i..]))
+        .map_or(bounce, |i| &bounce[..i]);
+    let words = if words.trim().is_empty() { bounce } else { words };
     let mut mail = Mail {
-        text: bounce.to_string(),
+        text: words.to_string(),
         reporting_mta,
         dsn,
         ..Mail::default()
