@@ -280,10 +280,10 @@ fn the_same_bounces_pasted_as_text() {
     );
     eprintln!("corpus pasted: {summary}");
     assert!(pastes > 500, "only {pastes} bounces could be pasted");
-    let under = (0..2).any(|i| pct(found[i], pastes) < 97.0 || pct(reason_right[i], pastes) < 85.0);
+    let under = (0..2).any(|i| pct(found[i], pastes) < 98.0 || pct(reason_right[i], pastes) < 85.0);
     assert!(
         !under,
-        "{summary}\nunder target (found 97%, reason 85%); first misses:\n{}",
+        "{summary}\nunder target (found 98%, reason 85%); first misses:\n{}",
         misses
             .iter()
             .take(40)
