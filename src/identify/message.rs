@@ -350,7 +350,10 @@ fn parse_at(raw: &[u8], depth: usize) -> Option<Mail> {
 fn starts_dsn_field(line: &str) -> bool {
     ["reporting-mta:", "final-recipient:", "original-recipient:"]
         .iter()
-        .any(|f| line.get(..f.len()).is_some_and(|h| h.eq_ignore_ascii_case(f)))
+        .any(|f| {
+            line.get(..f.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(f))
+        })
 }
 
 /// Tells whether a text carries delivery-status fields written out.
@@ -377,7 +380,11 @@ pub fn from_text(text: &str) -> Option<Mail> {
         .map(|(i, _)| i + 1)
         .find(|&i| starts_dsn_field(&bounce[i..]))
         .map_or(bounce, |i| &bounce[..i]);
-    let words = if words.trim().is_empty() { bounce } else { words };
+    let words = if words.trim().is_empty() {
+        bounce
+    } else {
+        words
+    };
     let mut mail = Mail {
         text: words.to_string(),
         reporting_mta,
