@@ -75,20 +75,15 @@ fn phrase_fits(code: u16, phrase: &str) -> bool {
     }
 }
 
-/// Wording that names an HTTP status without the number and belongs to no
-/// article. The web articles' own phrases (`[identify]` in `content/pl`)
-/// are matched too, by [`find`]'s caller: wording that leads to an article
-/// is kept there, next to the article, rather than here.
+/// Wording that names an HTTP status without the number and leads to no
+/// article of its own. Wording that does is kept next to its article (the
+/// `[identify]` phrases in `content/pl`) and matched by [`find`]'s caller.
+/// cPanel's "Resource Limit Is Reached" is here for its status, 508; the
+/// 503 article, which explains it, lists it too.
 const PHRASES: &[(&str, u16)] = &[
-    ("php fatal error", 500),
-    ("while connecting to upstream", 502),
-    ("no live upstreams", 502),
-    ("temporarily unable to service your request", 503),
     ("gateway time-out", 504),
     ("gateway timeout", 504),
     ("upstream timed out", 504),
-    ("you do not have permission to access", 403),
-    ("page not found", 404),
     ("resource limit is reached", 508),
 ];
 

@@ -300,6 +300,7 @@ impl Classifier {
         // name people who are not the failed recipients.
         let (text, _) = text::split_original(text);
         let scan = scan::Scan::new(text, &[]);
+        let named = scan.recipients();
         let start = out.len();
         // A browser's error page or curl's output is HTTP even when its
         // numbers look like SMTP replies ("404 Not Found", "HTTP ERROR 500"),
@@ -314,12 +315,13 @@ impl Classifier {
             .any(|h| h.strength >= 8 || h.strength >= 6 && tables::reply(h.code).is_none())
             && !scan.has_enhanced_status();
         if scan.has_statements() && !clearly_http {
-            let mut recipients = scan.recipients();
-            if recipients.is_empty() {
-                // A pasted reply is often all there is: "554 5.7.1
-                // <a@b>: Relay access denied" names its recipient inside.
-                recipients = scan.addresses_in_statements(true);
-            }
+            // A pasted reply is often all there is: "554 5.7.1 <a@b>: Relay
+            // access denied" names its recipient inside.
+            let recipients = if named.is_empty() {
+                scan.addresses_in_statements(true)
+            } else {
+                named.clone()
+            };
             self.read_scan(&scan, &recipients, None, out);
             if out.len() > start {
                 return;
@@ -329,8 +331,7 @@ impl Classifier {
         if out.len() == start {
             // Mail wording with no code at all ("Relay access denied"), for
             // the recipient its line names, or the only one the text names.
-            let recipients = scan.recipients();
-            let only = match recipients.as_slice() {
+            let only = match named.as_slice() {
                 [one] => Some(one.as_str()),
                 _ => None,
             };
@@ -349,7 +350,7 @@ impl Classifier {
             // Only that delivery failed ("Delivery to the following
             // recipients failed: a@b"), the reason left to the parts not
             // pasted: still a failure, for the recipients it names.
-            for r in &scan.recipients() {
+            for r in &named {
                 if let Some(line) = scan.failure_line_for(r) {
                     let text = scan.line_text(line);
                     out.push(self.finding(Evidence {

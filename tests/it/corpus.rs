@@ -43,6 +43,16 @@ struct Counts {
     false_positives: usize,
 }
 
+/// The first misses, one a line, for a failure message.
+fn first(misses: &[String]) -> String {
+    misses
+        .iter()
+        .take(40)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn pct(a: usize, b: usize) -> f64 {
     100.0 * a as f64 / b.max(1) as f64
 }
@@ -183,12 +193,7 @@ fn scores_on_the_shared_corpus() {
     assert!(
         failing.is_empty() && n.false_positives == 0,
         "{summary}\nunder target: {failing:?}\nfirst misses:\n{}",
-        misses
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        first(&misses)
     );
 }
 
@@ -284,11 +289,6 @@ fn the_same_bounces_pasted_as_text() {
     assert!(
         !under,
         "{summary}\nunder target (found 98%, reason 85%); first misses:\n{}",
-        misses
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        first(&misses)
     );
 }
