@@ -168,6 +168,24 @@ pub fn remote_mta(value: &str) -> (Option<String>, Option<String>) {
     ((!host.is_empty() && host.contains('.')).then_some(host), ip)
 }
 
+/// Returns the hosts of the web addresses in a folded (lower-case) reply:
+/// a provider that links its own help pages names itself, even when the
+/// paste does not say which server replied.
+pub fn url_hosts(folded: &str) -> impl Iterator<Item = &str> {
+    let bytes = folded.as_bytes();
+    memchr::memchr_iter(b':', bytes).filter_map(move |i| {
+        if bytes.get(i + 1..i + 3) != Some(b"//") {
+            return None;
+        }
+        let rest = &folded[i + 3..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
+        let host = rest[..end].trim_end_matches('.');
+        host.contains('.').then_some(host)
+    })
+}
+
 /// Returns the IP addresses written in a text, in order.
 pub fn ips(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -318,6 +336,16 @@ mod tests {
             (Some("mx.example.jp".into()), Some("192.0.2.1".into()))
         );
         assert_eq!(remote_mta("192.0.2.1"), (None, Some("192.0.2.1".into())));
+    }
+
+    #[test]
+    fn web_addresses_name_their_hosts() {
+        let reply = "550 dmarc check failed. https://service.mail.qq.com/detail/122/72 see also http://example.org:8080/x";
+        assert_eq!(
+            url_hosts(reply).collect::<Vec<_>>(),
+            ["service.mail.qq.com", "example.org"]
+        );
+        assert_eq!(url_hosts("550 see file:///tmp").count(), 0);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use mailparse::MailHeaderMap;
 
-use super::text;
+use super::text::{self, Origin};
 
 /// One per-recipient block of a delivery status notification.
 #[derive(Debug, Default, Clone)]
@@ -57,6 +57,8 @@ pub struct Mail {
     /// Recipients of the returned original message, from its `To` header.
     pub original_to: Vec<String>,
     pub original_from: Option<String>,
+    /// A message, or a report's body pasted as text.
+    pub origin: Origin,
 }
 
 impl Mail {
@@ -389,6 +391,7 @@ pub fn from_text(text: &str) -> Option<Mail> {
         text: words.to_string(),
         reporting_mta,
         dsn,
+        origin: Origin::Paste,
         ..Mail::default()
     };
     if !original.is_empty() {
@@ -551,7 +554,19 @@ pub fn parse_dsn(text: &str) -> (Option<String>, Vec<DsnRecord>) {
     let mut parser = DsnParser::default();
     let mut field: Option<(Field, String)> = None;
     for line in text.lines() {
-        if line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+        // A field is continued on indented lines. A diagnostic, or a field
+        // cut after its type (`Final-Recipient: rfc822;`), is continued on
+        // any line that is not a field, as when a mail client hard-wrapped
+        // the report.
+        let continues = !line.trim().is_empty()
+            && match &field {
+                Some((name, value)) if *name == Field::DiagnosticCode || value.ends_with(';') => {
+                    line.starts_with([' ', '\t']) || !is_field_like(line)
+                }
+                Some(_) => line.starts_with([' ', '\t']),
+                None => false,
+            };
+        if continues {
             if let Some((_, value)) = &mut field {
                 value.push(' ');
                 value.push_str(line.trim());
@@ -576,6 +591,19 @@ pub fn parse_dsn(text: &str) -> (Option<String>, Vec<DsnRecord>) {
     }
     parser.end_block();
     (parser.reporting, parser.records)
+}
+
+/// Tells whether a line could be a field (`Name: value`, the name a
+/// capitalised token or one of the fields read) or a MIME boundary, rather
+/// than wrapped text such as `administrator: returned Null MX`.
+fn is_field_like(line: &str) -> bool {
+    line.starts_with("--")
+        || line.split_once(':').is_some_and(|(name, _)| {
+            let name = name.trim_end();
+            name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && (name.starts_with(|c: char| c.is_ascii_uppercase())
+                    || Field::named(name).is_some())
+        })
 }
 
 /// The delivery-status fields that are read.
@@ -787,6 +815,30 @@ mod tests {
         assert_eq!(records[0].diagnostic_type.as_deref(), Some("SMTP"));
         assert_eq!(records[0].remote_mta.as_deref(), Some("mx.example.jp"));
         assert_eq!(records[1].action.as_deref(), Some("delayed"));
+    }
+
+    #[test]
+    fn hard_wrapped_diagnostics_are_rejoined() {
+        // A client wrapped the pasted fields without indenting them: the
+        // diagnostic goes on until the next field; a field cut after its
+        // type goes on too.
+        let dsn = "Final-Recipient: rfc822;\nz@example.com\nAction: failed\nStatus: 4.0.0\n\
+            Diagnostic-Code: smtp; DNS Error: DNS type 'mx' lookup of\n\
+            example.com responded with code NOERROR The domain does not receive email according to the\n\
+            administrator: returned Null MX\n\
+            Last-Attempt-Date : Sat, 28 Nov 2026 10:00:00 +0100\n";
+        let (_, records) = parse_dsn(dsn);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].recipient(), Some("z@example.com"));
+        assert_eq!(
+            records[0].diagnostic.as_deref(),
+            Some(
+                "DNS Error: DNS type 'mx' lookup of example.com responded with code NOERROR The domain does not receive email according to the administrator: returned Null MX"
+            )
+        );
+        assert!(is_field_like("X-Postfix-Queue-ID: 4NkQ2x1c7Zz9vK"));
+        assert!(is_field_like("status: 5.1.1"));
+        assert!(!is_field_like("<a@example.com>: Client host rejected"));
     }
 
     #[test]

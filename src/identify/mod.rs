@@ -198,7 +198,10 @@ impl Classifier {
                 continue;
             }
             let lossy = text::decode(raw);
-            let unquoted = text::unquote(&lossy);
+            let mut unquoted = text::unquote(&lossy);
+            if let Some(single) = text::undouble(&unquoted) {
+                unquoted = std::borrow::Cow::Owned(single);
+            }
             if matches!(unquoted, std::borrow::Cow::Owned(_))
                 && message::looks_like_message(&unquoted)
                 && let Some(mail) = message::parse(unquoted.as_bytes())
@@ -225,7 +228,7 @@ impl Classifier {
         let mut skip: Vec<String> = mail.to.iter().map(|a| a.to_lowercase()).collect();
         skip.extend(mail.from.iter().map(|a| a.to_lowercase()));
         skip.extend(mail.original_from.iter().map(|a| a.to_lowercase()));
-        let scan = scan::Scan::new(&mail.text, &skip);
+        let scan = scan::Scan::new(&mail.text, mail.origin, &skip);
         let failed: Vec<&message::DsnRecord> = mail.dsn.iter().filter(|r| is_failure(r)).collect();
         if !failed.is_empty() {
             for record in failed {
@@ -299,7 +302,7 @@ impl Classifier {
         // A pasted bounce often carries the message it returns; its headers
         // name people who are not the failed recipients.
         let (text, _) = text::split_original(text);
-        let scan = scan::Scan::new(text, &[]);
+        let scan = scan::Scan::new(text, text::Origin::Paste, &[]);
         let named = scan.recipients();
         let start = out.len();
         // A browser's error page or curl's output is HTTP even when its
@@ -511,6 +514,7 @@ impl Classifier {
             .or(reporter)
             .into_iter()
             .chain(recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d))
+            .chain(facts::url_hosts(&folded))
             .collect();
         let blocklist = facts::blocklist(&folded);
         let reason = self.reasons.classify(&reason::Input {

@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::reason::Reasons;
 use super::rules::Rules;
-use super::text;
+use super::text::{self, Origin};
 use super::{message, smtp};
 
 /// A line that states a failure.
@@ -179,14 +179,22 @@ fn is_noise(line: &str) -> bool {
     PREFIXES.iter().any(|p| {
         line.get(..p.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(p))
-    })
+    }) && !is_diagnostic_type(line)
+}
+
+/// Tells whether a line starts with a diagnostic's type rather than a
+/// header name: `X-Postfix; host ... said: 550 ...`, a pasted
+/// `Diagnostic-Code` value.
+fn is_diagnostic_type(line: &str) -> bool {
+    line.split_once(';')
+        .is_some_and(|(kind, _)| !kind.contains([':', ' ']))
 }
 
 impl<'a> Scan<'a> {
     /// Scans a text. `skip` lists lower-case addresses that are never
     /// recipients (the bounce's own sender and addressee).
-    pub fn new(text: &'a str, skip: &[String]) -> Scan<'a> {
-        let texts: Vec<Cow<'a, str>> = text::logical_lines(text)
+    pub fn new(text: &'a str, origin: Origin, skip: &[String]) -> Scan<'a> {
+        let texts: Vec<Cow<'a, str>> = text::logical_lines(text, origin)
             .into_iter()
             .map(|l| l.text)
             .collect();

@@ -123,6 +123,42 @@ pub fn unquote(text: &str) -> Cow<'_, str> {
     current
 }
 
+/// Returns a double-spaced text (a blank line after every line, as text
+/// copied from a mail client's HTML view often is) with the blank lines
+/// taken out; a run of blank lines, once a paragraph break, stays one.
+/// `None` when some lines follow each other, so the spacing is the text's
+/// own.
+pub fn undouble(text: &str) -> Option<String> {
+    let mut filled = 0;
+    let mut last_filled = false;
+    for line in text.lines() {
+        let is_filled = !line.trim().is_empty();
+        if is_filled && last_filled {
+            return None;
+        }
+        filled += usize::from(is_filled);
+        last_filled = is_filled;
+    }
+    if filled < 4 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut blanks = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blanks += 1;
+            continue;
+        }
+        if blanks > 1 {
+            out.push('\n');
+        }
+        blanks = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    Some(out)
+}
+
 /// Tells, in one pass over the bytes, whether any line starts with `>`.
 fn has_quoted_line(text: &str) -> bool {
     let b = text.as_bytes();
@@ -216,15 +252,31 @@ pub struct Logical<'a> {
     pub text: Cow<'a, str>,
 }
 
+/// Where a text comes from, which says how its lines may have been broken.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A message's own part: its lines are as the mailer wrote them.
+    #[default]
+    Message,
+    /// Pasted by a person: a mail client may have hard-wrapped it.
+    Paste,
+}
+
 /// Joins wrapped lines into logical lines.
 ///
 /// A line continues the previous one when it is indented and the previous
 /// one is not a bare address (Exim lists each address alone, with its error
-/// indented below), or when the previous one ends in the middle of a reply
-/// (`said:`, a bare reply code).
-pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
+/// indented below), when the previous one ends in the middle of a reply
+/// (`said:`, a bare reply code), or, in a paste, when the text was
+/// hard-wrapped at a fixed width (see [`wrap_width`]) and the line's first
+/// word did not fit on the one before.
+pub fn logical_lines(text: &str, origin: Origin) -> Vec<Logical<'_>> {
     let mut out: Vec<Logical> = Vec::new();
     let mut prev_indent = 0usize;
+    // The width the text was wrapped at, found when first needed; a
+    // message's own text is never re-wrapped.
+    let mut width: Option<Option<usize>> = (origin == Origin::Message).then_some(None);
+    let mut prev_line = "";
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.is_empty() {
@@ -234,6 +286,7 @@ pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
             prev_indent = 0;
             continue;
         }
+        let prev_line = std::mem::replace(&mut prev_line, line);
         let indent = line.len() - line.trim_start().len();
         let continues = match out.last() {
             Some(prev) if !prev.text.is_empty() => {
@@ -257,7 +310,11 @@ pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
                         .any(|r| r.in_place || r.with_status);
                 (indent > 0 && indent >= prev_indent.max(1) && !is_bare_address(p)
                     || wants_more
-                    || wrapped_reply)
+                    || wrapped_reply
+                    || {
+                        let width = *width.get_or_insert_with(|| wrap_width(text));
+                        width.is_some_and(|w| hard_wrapped(w, prev_line, p, trimmed))
+                    })
                     && !starts_new_item(trimmed)
                     && !is_decoration(p)
             }
@@ -288,6 +345,57 @@ pub fn logical_lines(text: &str) -> Vec<Logical<'_>> {
     out
 }
 
+/// Tells whether `line` continues `prev_line` in a text hard-wrapped at
+/// `width` (`joined` is the logical line so far): a client breaks a line
+/// only where the next word would not fit. A sentence may end at the break
+/// too, and a line that opens with a label (`a@b:`, `Reason:`, not
+/// `administrator:`) or a reply code starts an item of its own.
+fn hard_wrapped(width: usize, prev_line: &str, joined: &str, line: &str) -> bool {
+    let first = line.split(' ').next().unwrap_or("");
+    width_of(prev_line.trim_end()) + 1 + width_of(first) > width
+        && (!joined.ends_with(['.', '!', '?']) || joined.ends_with("..."))
+        && !(first.ends_with(':')
+            && (first.contains('@') || first.starts_with(|c: char| c.is_uppercase())))
+        && !starts_with_reply_code(line)
+}
+
+/// The width a text was hard-wrapped at, as a mail client wraps a message
+/// it sends as plain text (usually 72 to 80 characters), or `None` when it
+/// does not look hard-wrapped.
+///
+/// The width is that of the longest line that could have been broken (one
+/// with a space in it); a wrapped text has several lines close to it, and a
+/// text with longer lines was not wrapped.
+fn wrap_width(text: &str) -> Option<usize> {
+    const NARROWEST: usize = 60;
+    const WIDEST: usize = 90;
+    // How many breakable lines have each width.
+    let mut count = [0u32; WIDEST + 1];
+    for line in text.lines() {
+        let line = line.trim_end();
+        if !line.trim_start().contains(' ') {
+            continue;
+        }
+        let w = width_of(line);
+        if w > WIDEST {
+            return None;
+        }
+        count[w] += 1;
+    }
+    let widest = count.iter().rposition(|&n| n > 0)?;
+    let near: u32 = count[widest.saturating_sub(12)..].iter().sum();
+    (widest >= NARROWEST && near >= 3).then_some(widest)
+}
+
+/// The width of a line in characters, as a mail client counts when wrapping.
+fn width_of(line: &str) -> usize {
+    if line.is_ascii() {
+        line.len()
+    } else {
+        line.chars().count()
+    }
+}
+
 /// Returns the text of a line that continues a multi-line reply, without
 /// its repeated code: after "550-5.7.1 a", the line "550 5.7.1 b" gives "b".
 fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
@@ -315,6 +423,15 @@ fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
         rest
     };
     Some(rest.trim())
+}
+
+fn starts_with_reply_code(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 4
+        && matches!(b[0], b'4' | b'5')
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_digit()
+        && matches!(b[3], b' ' | b'-')
 }
 
 fn ends_with_reply_code(text: &str) -> bool {
@@ -437,15 +554,15 @@ mod tests {
     #[test]
     fn wrapped_replies_are_rejoined() {
         let text = "<a@example.jp>: host mx[192.0.2.1] said: 550 5.1.1\n    <a@example.jp>... User Unknown (in reply to RCPT TO command)\n";
-        let l = logical_lines(text);
+        let l = logical_lines(text, Origin::Message);
         assert_eq!(l.len(), 1);
         assert!(l[0].text.ends_with("(in reply to RCPT TO command)"));
         let exim = "  a@example.jp\n    SMTP error from remote mail server after RCPT TO:<a@example.jp>:\n    host mx [192.0.2.2]: 550 5.1.1 unknown\n";
-        let l = logical_lines(exim);
+        let l = logical_lines(exim, Origin::Message);
         assert_eq!(l.len(), 2, "{l:?}");
         assert_eq!(l[0].text, "a@example.jp");
         let multi = "550-5.7.1 Unauthenticated email is not accepted due to\n550-5.7.1 the domain's DMARC policy.\n550 5.7.1 Please see the help page.\n";
-        let l = logical_lines(multi);
+        let l = logical_lines(multi, Origin::Message);
         assert_eq!(l.len(), 1);
         assert_eq!(
             l[0].text,
@@ -453,9 +570,52 @@ mod tests {
         );
         let split = "said: 554\n5.7.1 Relay access denied\n";
         assert_eq!(
-            logical_lines(split)[0].text,
+            logical_lines(split, Origin::Message)[0].text,
             "said: 554 5.7.1 Relay access denied"
         );
+    }
+
+    #[test]
+    fn double_spacing_is_taken_out() {
+        let double = "Delivery failed.\n\nThe following address failed:\n\n  a@example.com\n\n\n\n550 5.1.1 User unknown\n\n";
+        assert_eq!(
+            undouble(double).as_deref(),
+            Some(
+                "Delivery failed.\nThe following address failed:\n  a@example.com\n\n550 5.1.1 User unknown\n"
+            )
+        );
+        // Lines that follow each other: the blank lines are the text's own.
+        assert_eq!(undouble("a\n\nb\nc\n\nd\n\ne\n"), None);
+        assert_eq!(undouble("550 5.1.1\n\nUser unknown\n"), None);
+    }
+
+    #[test]
+    fn hard_wrapped_text_is_rejoined() {
+        // Wrapped at 76 by a mail client: each break is where the next word
+        // did not fit, even before a capital ("DNSBL").
+        let wrapped = "I'm sorry to have to inform you that your message could not be delivered to\n\
+            one or more recipients. For further assistance, please send mail to your\n\
+            postmaster, who can read the problem report below and act on it for you.\n\
+            <z@example.com>: host mx.example.com[198.51.100.25] said: 554 5.7.1 Message\n\
+            refused by DNSBL check. Try again later or ask the recipient to let you in\n\
+            <y@example.com>: host mx.example.com[198.51.100.25] said: 550 5.1.1 User\n\
+            Unknown\n\
+            Reason: the mailbox does not exist\n";
+        assert_eq!(wrap_width(wrapped), Some(75));
+        assert_eq!(logical_lines(wrapped, Origin::Message).len(), 7);
+        let l = logical_lines(wrapped, Origin::Paste);
+        let texts: Vec<&str> = l.iter().map(|l| &*l.text).collect();
+        assert_eq!(texts.len(), 4, "{texts:?}");
+        assert!(texts[1].ends_with("554 5.7.1 Message refused by DNSBL check. Try again later or ask the recipient to let you in"));
+        // A line opening with an address label, and one with a label after a
+        // line that did not fill the width, start anew.
+        assert!(texts[2].starts_with("<y@example.com>") && texts[2].ends_with("User Unknown"));
+        assert_eq!(texts[3], "Reason: the mailbox does not exist");
+        // Short lines, or lines longer than any client wraps at, are not a
+        // hard-wrapped text.
+        assert_eq!(wrap_width("550 5.1.1 User\nUnknown\n"), None);
+        let long = format!("{}\n{wrapped}", "word ".repeat(30));
+        assert_eq!(wrap_width(&long), None);
     }
 
     #[test]

@@ -398,6 +398,23 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Copied from a client's HTML view: a blank line after every line. At
+    // RCPT, Sisimai names the refusal `userunknown`.
+    one(
+        "recipient-address-rejected-exim-double-spaced.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "userunknown",
+            RECIPIENT,
+            &[
+                ("recipient", Some("ksiegowosc@biuro-rachunkowe.example.com")),
+                ("remote_host", Some("mx.biuro-rachunkowe.example.com")),
+                ("remote_ip", Some("198.51.100.77")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
     // Exchange Online's directory-based edge blocking: the address does not
     // exist there (Sisimai's Rhost::Microsoft: 5.4.1 is `userunknown`).
     one(
@@ -703,7 +720,49 @@ const ROWS: &[Row] = &[
             ),
         ],
     },
+    // A forward that a mail client hard-wrapped at 76 columns: the reply
+    // breaks before "DNSBL check", in the text and in the unindented
+    // Diagnostic-Code field alike.
+    one(
+        "dnsbl-check-outlook-wrapped.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "blocked",
+            DNSBL,
+            &[
+                ("recipient", Some("zamowienia@hurtownia.example.com")),
+                ("remote_host", Some("mx1.hurtownia.example.com")),
+                ("blocklist", Some("SpamCop")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
     // ---- Other common bounces
+    // A pasted Diagnostic-Code value of Postfix's own type.
+    one(
+        "user-unknown-x-postfix-line.txt",
+        &[mail(
+            Some(550),
+            "5.1.1",
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("kontakt@sklep.example.com")),
+                ("remote_host", Some("mx.sklep.example.com")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    // No server is named, but the reply links QQ Mail's help pages, so
+    // Tencent's wording applies.
+    one(
+        "tencent-dmarc-diagnostic-line.txt",
+        &[Expect {
+            status: None,
+            ..mail(Some(550), "", "authfailure", None, &[])
+        }],
+    ),
     one(
         "user-unknown-exim.txt",
         &[mail(
