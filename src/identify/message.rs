@@ -389,6 +389,7 @@ pub fn from_text(text: &str) -> Option<Mail> {
     };
     let mut mail = Mail {
         text: words.to_string(),
+        to: super::scan::bounce_addressees(words),
         reporting_mta,
         dsn,
         origin: Origin::Paste,
@@ -537,8 +538,12 @@ pub fn clean_address(raw: &str) -> Option<String> {
     if at == 0
         || at + 1 == a.len()
         || a.len() > 320
-        || a.contains(char::is_whitespace)
+        || a.contains(|c: char| c.is_whitespace() || c.is_control())
         || a.contains(['<', '>'])
+        // A domain is a host name (in any script) or an address literal.
+        || !a[at + 1..]
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'))
     {
         return None;
     }
@@ -858,6 +863,14 @@ mod tests {
         assert_eq!(clean_address("  a@b.c. ").as_deref(), Some("a@b.c"));
         assert_eq!(clean_address("no address"), None);
         assert_eq!(clean_address("@"), None);
+        // Binary junk around an `@` is no address.
+        assert_eq!(clean_address("\u{0}@Ã‡N"), None);
+        assert_eq!(clean_address("a@exa\u{1}mple.com"), None);
+        assert_eq!(clean_address("a@b{c}.com"), None);
+        assert_eq!(
+            clean_address("<ksiegowa@żółw.example.pl>").as_deref(),
+            Some("ksiegowa@żółw.example.pl")
+        );
     }
 
     #[test]

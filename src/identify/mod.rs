@@ -8,7 +8,7 @@
 //!
 //! | step | module |
 //! |---|---|
-//! | line ends, mbox splitting, `>` quotes, the returned original, wrapped lines | [`text`] |
+//! | line ends, mbox splitting, `>` quotes, double spacing, the returned original, wrapped and hard-wrapped lines | [`text`] |
 //! | MIME (`mailparse`) and RFC 3464 delivery-status fields | [`message`] |
 //! | reply codes and enhanced status codes in text | [`smtp`] |
 //! | which lines state the failure, and for which recipient | [`scan`] |
@@ -302,7 +302,7 @@ impl Classifier {
         // A pasted bounce often carries the message it returns; its headers
         // name people who are not the failed recipients.
         let (text, _) = text::split_original(text);
-        let scan = scan::Scan::new(text, text::Origin::Paste, &[]);
+        let scan = scan::Scan::new(text, text::Origin::Paste, &scan::bounce_addressees(text));
         let named = scan.recipients();
         let start = out.len();
         // A browser's error page or curl's output is HTTP even when its

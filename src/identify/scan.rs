@@ -535,6 +535,43 @@ fn is_header_line(line: &str) -> bool {
     })
 }
 
+/// Returns the lower-case addresses a forwarded bounce was sent to, from its
+/// own header block as a mail client shows it when forwarding (`From: Mail
+/// Delivery System <MAILER-DAEMON@...>` with `To: ...`, or `Od:` with
+/// `Do:`). That is the person whose mail failed, never a failed recipient,
+/// though their address is often in the signature above the bounce.
+pub fn bounce_addressees(text: &str) -> Vec<String> {
+    const DAEMONS: [&str; 4] = [
+        "mailer-daemon",
+        "postmaster",
+        "mail delivery",
+        "maildelivery",
+    ];
+    let header = |line: &str, names: &[&str]| -> Option<String> {
+        let (name, value) = line.split_once(':')?;
+        let name = name.trim_start_matches(['>', ' ']).trim_end();
+        names
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n))
+            .then(|| value.to_lowercase())
+    };
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let from_daemon = block.lines().any(|l| {
+            header(l, &["from", "od"]).is_some_and(|v| DAEMONS.iter().any(|d| v.contains(d)))
+        });
+        if from_daemon {
+            out.extend(
+                block
+                    .lines()
+                    .filter_map(|l| header(l, &["to", "do"]))
+                    .flat_map(|v| addresses_in(&v).collect::<Vec<_>>()),
+            );
+        }
+    }
+    out
+}
+
 /// Tells whether a line names a mail failure in words.
 fn names_failure(line: &str, rules: &Rules, reasons: &Reasons) -> bool {
     if line.is_empty() {
@@ -628,4 +665,17 @@ fn mention(line: &str) -> Option<String> {
         && text::is_bare_address(rest))
     .then(|| message::clean_address(rest.trim()))
     .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forwarded_bounce_names_its_addressee() {
+        let pasted = "Anna\nanna@example.pl\n\n> Od: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n> Do: Anna <Anna@example.pl>\n> Temat: Delivery Status Notification\n\nFrom: Jan <jan@example.pl>\nTo: biuro@example.com\n";
+        // Only the block sent by the mailer daemon counts.
+        assert_eq!(bounce_addressees(pasted), ["anna@example.pl"]);
+        assert!(bounce_addressees("To: biuro@example.com\n550 5.1.1 unknown\n").is_empty());
+    }
 }

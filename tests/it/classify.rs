@@ -739,6 +739,18 @@ const ROWS: &[Row] = &[
         )],
     ),
     // ---- Other common bounces
+    // Forwarded from Outlook under a signature: the sender's own address,
+    // above the bounce and in its "Do:" line, is not the failed recipient.
+    one(
+        "user-unknown-forwarded-with-signature.txt",
+        &[mail(
+            Some(550),
+            "5.1.1",
+            "userunknown",
+            None,
+            &[("recipient", Some("biuro@klient.example.com"))],
+        )],
+    ),
     // A pasted Diagnostic-Code value of Postfix's own type.
     one(
         "user-unknown-x-postfix-line.txt",

@@ -253,7 +253,8 @@ fn hard_wrap(text: &str, width: usize) -> String {
 }
 
 /// The same bounces pasted as a person would paste them: the text a mail
-/// client shows, as it is; forwarded with `> ` quotes under a Polish note;
+/// client shows, as it is; forwarded with `> ` quotes under a Polish note
+/// signed with the sender's address;
 /// hard-wrapped at 76 columns, as a client forwarding it as plain text
 /// sends it; and double-spaced, as text copied from a client's HTML view
 /// often comes out. A paste must be read as well as the raw message: found and
@@ -267,7 +268,9 @@ fn the_same_bounces_pasted_as_text() {
     };
     let build = build_ref();
     const FORMS: [&str; 4] = ["as shown", "forwarded", "hard-wrapped", "double-spaced"];
+    const SENDER: &str = "jan.kowalski@example.pl";
     let (mut pastes, mut found, mut reason_right) = (0, [0; 4], [0; 4]);
+    let mut wrong_recipient = Vec::new();
     let mut misses = Vec::new();
     for (name, records) in gold(&dir) {
         // One folder is enough: the others hold the same mail with other
@@ -284,9 +287,15 @@ fn the_same_bounces_pasted_as_text() {
             continue;
         };
         let quoted: String = text.lines().map(|l| format!("> {l}\n")).collect();
+        // The sender's own address, in the signature and in the forwarded
+        // header block, is not a failed recipient.
         let forwarded = format!(
             "Dzień dobry,\nprzesyłam zwrotkę, którą dostałem. Co z tym zrobić?\n\n\
-             -------- Wiadomość przekazana --------\n{quoted}\nPozdrawiam\n"
+             Jan Kowalski\n{SENDER}\n\n\
+             -------- Wiadomość przekazana --------\n\
+             > Od: Mail Delivery System <MAILER-DAEMON@poczta.example.pl>\n\
+             > Do: Jan Kowalski <{SENDER}>\n\
+             > Temat: Undelivered Mail Returned to Sender\n>\n{quoted}\nPozdrawiam\n"
         );
         let lines = text.replace("\r\n", "\n");
         let wrapped = hard_wrap(&lines, 76);
@@ -300,6 +309,12 @@ fn the_same_bounces_pasted_as_text() {
                 continue;
             };
             found[i] += 1;
+            if findings
+                .iter()
+                .any(|f| f.facts.recipient.as_deref() == Some(SENDER))
+            {
+                wrong_recipient.push(format!("{name} ({form})"));
+            }
             if f.reason == Some(r.reason.as_str()) {
                 reason_right[i] += 1;
             } else {
@@ -325,6 +340,10 @@ fn the_same_bounces_pasted_as_text() {
     );
     eprintln!("corpus pasted: {summary}");
     assert!(pastes > 500, "only {pastes} bounces could be pasted");
+    assert!(
+        wrong_recipient.is_empty(),
+        "the sender's own address was taken for a failed recipient in {wrong_recipient:?}"
+    );
     let under = (0..FORMS.len())
         .any(|i| pct(found[i], pastes) < 98.0 || pct(reason_right[i], pastes) < 85.0);
     assert!(
