@@ -540,6 +540,9 @@ pub fn clean_address(raw: &str) -> Option<String> {
         || a.len() > 320
         || a.contains(|c: char| c.is_whitespace() || c.is_control())
         || a.contains(['<', '>'])
+        // A colon is never in an unquoted local part: `https://...?a@b`,
+        // `arn:aws:...:identity/a@b` are not addresses.
+        || a[..at].contains(':')
         // A domain is a host name (in any script) or an address literal.
         || !a[at + 1..]
             .chars()
@@ -866,6 +869,10 @@ mod tests {
         // Binary junk around an `@` is no address.
         assert_eq!(clean_address("\u{0}@Ã‡N"), None);
         assert_eq!(clean_address("a@exa\u{1}mple.com"), None);
+        assert_eq!(
+            clean_address("https://example.com/unsubscribe?Endpoint=a@example.com"),
+            None
+        );
         assert_eq!(clean_address("a@b{c}.com"), None);
         assert_eq!(
             clean_address("<ksiegowa@żółw.example.pl>").as_deref(),

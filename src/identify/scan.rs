@@ -465,11 +465,14 @@ impl<'a> Scan<'a> {
     /// recipient: a@b") without saying why.
     pub fn failure_line_for(&self, recipient: &str) -> Option<usize> {
         let at = self.mentions[*self.first_mention.get(&recipient.to_lowercase())?].0;
-        (at.saturating_sub(2)..=at)
-            .any(|i| {
-                let lower = self.texts[i].to_lowercase();
-                FAILED.iter().any(|w| lower.contains(w))
-            })
+        let says_failed = |i: usize| {
+            let lower = self.texts[i].to_lowercase();
+            FAILED.iter().any(|w| lower.contains(w))
+        };
+        // Postfix lists each address with what happened to it, under one
+        // sentence for all: "<a@b>: temporary failure".
+        let listed = self.texts[at].starts_with('<') && self.texts[at].contains(">: ");
+        ((at.saturating_sub(2)..=at).any(says_failed) || listed && (0..at).any(says_failed))
             .then_some(at)
     }
 
