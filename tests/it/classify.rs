@@ -952,6 +952,19 @@ const ROWS: &[Row] = &[
             )],
         }],
     ),
+    // Postfix's list under its one failure sentence, with wording that
+    // names no cause: a finding for the address, its cause unknown.
+    one(
+        "onhold-postfix-no-reason.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("onhold"),
+            article: None,
+            facts: &[("recipient", Some("magazyn@example.pl"))],
+        }],
+    ),
     // Exim's words for a domain that publishes a null MX (RFC 7505): no
     // code, no status, and still a domain that takes no mail.
     one(
