@@ -1209,6 +1209,16 @@ const ROWS: &[Row] = &[
     one("http-500-chrome-en.txt", &[web(500, "http-500")]),
     one("http-500-chrome-pl.txt", &[web(500, "http-500")]),
     one("http-500-curl-fail.txt", &[web(500, "http-500")]),
+    // WordPress's critical error in Polish, and Apache's log line for a
+    // directive .htaccess may not use: no status written, still a 500.
+    one(
+        "http-500-wordpress-critical-pl.txt",
+        &[web(500, "http-500")],
+    ),
+    one(
+        "http-500-htaccess-invalid-command.txt",
+        &[web(500, "http-500")],
+    ),
     one("http-500-apache-access-log.log", &[web(500, "http-500")]),
     one("http-502-nginx.txt", &[web(502, "http-502")]),
     one("http-502-cloudflare.txt", &[web(502, "http-502")]),
@@ -1387,6 +1397,54 @@ fn every_article_phrase_leads_to_its_article() {
     assert!(
         wrong.is_empty(),
         "phrases that miss their article:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// Every error an article quotes as an example (its ```text blocks, in both
+/// languages), pasted alone, leads back to that article. Two articles are
+/// left out, and why: the overview quotes its variants, and the relay
+/// denial for one domain quotes the same wording as the relay denial,
+/// because only the situation (one domain fails, others work) tells them
+/// apart.
+#[test]
+fn every_article_example_leads_to_its_article() {
+    const NOT_BY_WORDING: [&str; 2] = ["554-5-7-1", "554-5-7-1-relay-denied-one-domain"];
+    let mut wrong = Vec::new();
+    let mut examples = 0;
+    for file in diagnoza::content::embedded_files() {
+        let Some(slug) = file
+            .path
+            .rsplit('/')
+            .next()
+            .and_then(|name| name.strip_suffix(".md"))
+        else {
+            continue;
+        };
+        if NOT_BY_WORDING.contains(&slug) {
+            continue;
+        }
+        for block in file.text.split("```text\n").skip(1) {
+            let example = block.split("```").next().unwrap_or_default();
+            examples += 1;
+            let findings = CLASSIFIER.classify(example.as_bytes());
+            let first = findings.first();
+            let leads_back =
+                first.is_some_and(|f| f.article.as_ref().is_some_and(|a| a.slug == slug));
+            if !leads_back {
+                wrong.push(format!(
+                    "{}: {:?} gave {:?}",
+                    file.path,
+                    example.lines().next().unwrap_or_default(),
+                    first.map(|f| (f.kind, f.code, f.article.as_ref().map(|a| &a.slug)))
+                ));
+            }
+        }
+    }
+    assert!(examples > 50, "only {examples} examples found");
+    assert!(
+        wrong.is_empty(),
+        "examples that miss their article:\n{}",
         wrong.join("\n")
     );
 }
