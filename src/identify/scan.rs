@@ -64,8 +64,14 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 27] = [
+const RECIPIENT_ANCHORS: [&str; 33] = [
     "adres odbiorcy",
+    "wiadomość do",
+    "wiadomości do",
+    "do adresu",
+    "do odbiorcy",
+    "dostarczona do adresu",
+    "dostarczona do odbiorcy",
     "dostarczona do",
     "dostarczona na adres",
     "dostarczyć do",

@@ -739,6 +739,33 @@ const ROWS: &[Row] = &[
         )],
     ),
     // ---- Other common bounces
+    // Gmail in Polish names the recipient only in its sentence ("Twoja
+    // wiadomość do a@b nie została dostarczona"), as do Polish clients
+    // ("dostarczona do adresu a@b").
+    one(
+        "client-host-blocked-gmail-pl.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("kontakt@hotel.example.com")),
+                ("client_ip", Some("209.85.128.45")),
+                ("blocklist", Some("SpamCop")),
+            ],
+        )],
+    ),
+    one(
+        "user-unknown-pl-do-adresu.txt",
+        &[mail(
+            Some(550),
+            "5.1.1",
+            "userunknown",
+            None,
+            &[("recipient", Some("anna.nowak@example.com.pl"))],
+        )],
+    ),
     // Forwarded from Outlook under a signature: the sender's own address,
     // above the bounce and in its "Do:" line, is not the failed recipient.
     one(
