@@ -739,6 +739,18 @@ const ROWS: &[Row] = &[
         )],
     ),
     // ---- Other common bounces
+    // Postfix's reject_unknown_reverse_client_hostname: the sending server
+    // has no reverse DNS, which the client-host-rejected article explains.
+    one(
+        "client-host-rejected-reverse-hostname.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "requireptr",
+            CLIENT_REJECTED,
+            &[("client_ip", Some("203.0.113.45"))],
+        )],
+    ),
     // Gmail in Polish names the recipient only in its sentence ("Twoja
     // wiadomość do a@b nie została dostarczona"), as do Polish clients
     // ("dostarczona do adresu a@b").
@@ -1033,7 +1045,7 @@ const ROWS: &[Row] = &[
             Some(550),
             "5.1.0",
             "requireptr",
-            None,
+            CLIENT_REJECTED,
             &[
                 ("recipient", Some("m.wisniewska@cox.net")),
                 ("remote_host", Some("cxr.mx.a.cloudfilter.net")),
@@ -1048,7 +1060,7 @@ const ROWS: &[Row] = &[
             Some(550),
             "5.1.0",
             "requireptr",
-            None,
+            CLIENT_REJECTED,
             &[
                 ("recipient", Some("p.lewandowski@charter.net")),
                 ("remote_host", Some("mx1.charter.net")),
