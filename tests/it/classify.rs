@@ -1254,6 +1254,8 @@ const ROWS: &[Row] = &[
         "http-500-wordpress-critical-pl.txt",
         &[web(500, "http-500")],
     ),
+    // PHP's own error shown in the page: a broken theme file.
+    one("http-500-php-parse-error.txt", &[web(500, "http-500")]),
     // Cloudflare's firewall page, a shop's own Polish 404 page and a Polish
     // maintenance notice: each names its error only in words.
     one("http-403-cloudflare-1020.txt", &[web(403, "http-403")]),
