@@ -15,7 +15,7 @@ use axum::extract::ConnectInfo;
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName};
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::Config;
@@ -73,7 +73,9 @@ impl RateLimits {
             Bucket::Search => &self.search,
         };
         limiter.check_key(&client).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            // The limiter's own clock: making a new one calibrates it, which
+            // would cost far more than the refusal itself.
+            let wait = not_until.wait_time_from(limiter.clock().now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
     }
