@@ -538,10 +538,18 @@ fn is_header_line(line: &str) -> bool {
         "sent",
         "delivered-to",
     ];
-    line.split_once(':').is_some_and(|(name, _)| {
-        let name = name.trim_start_matches(['>', ' ']);
-        NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
-    })
+    header_value(line, &NAMES).is_some()
+}
+
+/// Returns the value of a header line (`To: ...`, also quoted as `> To:`)
+/// when its name is one of `names`.
+fn header_value<'l>(line: &'l str, names: &[&str]) -> Option<&'l str> {
+    let (name, value) = line.split_once(':')?;
+    let name = name.trim_start_matches(['>', ' ']);
+    names
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+        .then_some(value)
 }
 
 /// Returns the lower-case addresses a forwarded bounce was sent to, from its
@@ -556,25 +564,21 @@ pub fn bounce_addressees(text: &str) -> Vec<String> {
         "mail delivery",
         "maildelivery",
     ];
-    let header = |line: &str, names: &[&str]| -> Option<String> {
-        let (name, value) = line.split_once(':')?;
-        let name = name.trim_start_matches(['>', ' ']).trim_end();
-        names
-            .iter()
-            .any(|n| name.eq_ignore_ascii_case(n))
-            .then(|| value.to_lowercase())
-    };
     let mut out = Vec::new();
     for block in text.split("\n\n") {
         let from_daemon = block.lines().any(|l| {
-            header(l, &["from", "od"]).is_some_and(|v| DAEMONS.iter().any(|d| v.contains(d)))
+            header_value(l, &["from", "od"]).is_some_and(|v| {
+                let v = v.to_lowercase();
+                DAEMONS.iter().any(|d| v.contains(d))
+            })
         });
         if from_daemon {
             out.extend(
                 block
                     .lines()
-                    .filter_map(|l| header(l, &["to", "do"]))
-                    .flat_map(|v| addresses_in(&v).collect::<Vec<_>>()),
+                    .filter_map(|l| header_value(l, &["to", "do"]))
+                    .flat_map(addresses_in)
+                    .map(|a| a.to_lowercase()),
             );
         }
     }
@@ -634,13 +638,7 @@ fn mention(line: &str) -> Option<String> {
         }
     }
     // Sendmail's summary: "550 <a@b>... User unknown".
-    let b = t.as_bytes();
-    if b.len() > 5
-        && matches!(b[0], b'4' | b'5')
-        && b[1].is_ascii_digit()
-        && b[2].is_ascii_digit()
-        && matches!(b[3], b' ' | b'-')
-    {
+    if t.len() > 5 && text::starts_with_reply_code(t) {
         let rest = t[4..]
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
             .trim_start();

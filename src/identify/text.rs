@@ -425,7 +425,8 @@ fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
     Some(rest.trim())
 }
 
-fn starts_with_reply_code(text: &str) -> bool {
+/// Tells whether a text opens with a failure reply code (`550 `, `451-`).
+pub fn starts_with_reply_code(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() >= 4
         && matches!(b[0], b'4' | b'5')

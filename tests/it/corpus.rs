@@ -254,12 +254,11 @@ fn hard_wrap(text: &str, width: usize) -> String {
 
 /// The same bounces pasted as a person would paste them: the text a mail
 /// client shows, as it is; forwarded with `> ` quotes under a Polish note
-/// signed with the sender's address;
-/// hard-wrapped at 76 columns, as a client forwarding it as plain text
-/// sends it; and double-spaced, as text copied from a client's HTML view
-/// often comes out. A paste must be read as well as the raw message: found and
-/// reason are held to issue 3's targets, for every file with one failed
-/// recipient.
+/// signed with the sender's address; hard-wrapped at 76 columns, as a
+/// client forwarding it as plain text sends it; and double-spaced, as text
+/// copied from a client's HTML view often comes out. A paste must be read
+/// as well as the raw message: found and reason are held to issue 3's
+/// targets, for every file with one failed recipient.
 #[test]
 fn the_same_bounces_pasted_as_text() {
     let Some(dir) = corpus_dir() else {
