@@ -382,16 +382,23 @@ fn check_identify(
     problems: &mut Vec<Problem>,
 ) {
     for phrase in &rules.phrases {
+        // Written in lower case with single spaces; matched with Polish
+        // letters folded too, so "błąd" and "blad" are one phrase.
+        let written = phrase
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ");
         let folded = identify::fold_phrase(phrase);
         if folded.is_empty() {
             problems.push(pl.problem("phrases", "an empty phrase", "remove it"));
-        } else if folded != *phrase {
+        } else if written != *phrase {
             problems.push(pl.problem(
                 "phrases",
                 format!("the phrase \"{phrase}\" is not in its matching form"),
-                format!("write it as \"{folded}\": lower case, single spaces"),
+                format!("write it as \"{written}\": lower case, single spaces"),
             ));
-        } else if let Some(owner) = phrase_owner.insert(folded.clone(), pl.slug.clone()) {
+        } else if let Some(owner) = phrase_owner.insert(folded, pl.slug.clone()) {
             problems.push(pl.problem(
                 "phrases",
                 format!("the phrase \"{phrase}\" is also claimed by {owner}"),
@@ -645,12 +652,19 @@ mod tests {
         files[0] = file(
             "pl",
             "http-403",
-            "[identify]\nphrases = [\"Forbidden  Page\"]\nstatuses = [\"5.7\"]\nhttp = [999]\nreasons = [\"nosuchreason\"]\nsection = \"nowhere\"\n",
+            "[identify]\nphrases = [\"Forbidden  Page\", \"Błąd  Dostępu\", \"dostęp zabroniony\", \"dostep zabroniony\"]\nstatuses = [\"5.7\"]\nhttp = [999]\nreasons = [\"nosuchreason\"]\nsection = \"nowhere\"\n",
             "\"http-404\"",
             &body(&["example", "causes", "visitor", "admin", "support"], 310),
         );
         let p = problems(&files).join("\n");
         assert!(p.contains("write it as \"forbidden page\""), "{p}");
+        // Polish letters stay as written; a phrase that differs from
+        // another only by them is the same phrase.
+        assert!(p.contains("write it as \"błąd dostępu\""), "{p}");
+        assert!(
+            p.contains("the phrase \"dostep zabroniony\" is also claimed by http-403"),
+            "{p}"
+        );
         assert!(p.contains("\"5.7\" is not an enhanced status code"), "{p}");
         assert!(p.contains("999 is not an HTTP status"), "{p}");
         assert!(p.contains("unknown bounce reason \"nosuchreason\""), "{p}");

@@ -690,12 +690,10 @@ fn dedupe(findings: &mut Vec<Finding>) {
     });
 }
 
-/// Returns a phrase in the form it is matched in: lower case, whitespace folded.
+/// Returns a phrase in the form it is matched in: lower case, whitespace
+/// folded, Polish letters without their marks ([`text::fold`]).
 pub fn fold_phrase(text: &str) -> String {
-    text.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    text::fold(text)
 }
 
 /// Tells whether a string is an RFC 3463 enhanced status code (`5.7.1`).

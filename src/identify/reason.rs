@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::text;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
@@ -212,7 +213,7 @@ impl Reasons {
             for phrase in &rule.phrases {
                 let mut parts: Vec<String> = phrase
                     .split('*')
-                    .map(|p| p.to_lowercase())
+                    .map(text::fold_letters)
                     .filter(|p| !p.is_empty())
                     .collect();
                 let Some(k) =
@@ -242,7 +243,11 @@ impl Reasons {
                 .build(&keys)
                 .expect("phrases compile"),
             phrases,
-            not_rejected: file.not_rejected,
+            not_rejected: file
+                .not_rejected
+                .iter()
+                .map(|p| text::fold_letters(p))
+                .collect(),
             vendors: file
                 .vendor
                 .iter()
@@ -265,7 +270,7 @@ impl Reasons {
                     phrases: v
                         .phrases
                         .iter()
-                        .map(|(p, r)| (p.to_lowercase(), intern(r)))
+                        .map(|(p, r)| (text::fold_letters(p), intern(r)))
                         .collect(),
                 })
                 .collect(),

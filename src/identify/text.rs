@@ -495,7 +495,11 @@ pub fn is_bare_address(line: &str) -> bool {
     !t.is_empty() && !t.contains(char::is_whitespace) && t.contains('@') && t.len() < 255
 }
 
-/// Folds whitespace runs to one space and lower-cases, for matching.
+/// Folds whitespace runs to one space, lower-cases, and writes Polish
+/// letters without their marks, for matching.
+///
+/// SMTP replies are ASCII, so a Polish server writes "skrzynka jest pelna"
+/// where a mail client writes "pełna"; folded, both read the same.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -505,15 +509,46 @@ pub fn fold(text: &str) -> String {
         if word.is_ascii() {
             out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
-            out.extend(word.chars().flat_map(char::to_lowercase));
+            out.extend(lower_plain(word));
         }
     }
     out
 }
 
+/// Lower-cases a phrase and writes its Polish letters without their marks,
+/// leaving its spaces as they are: what [`fold`] does to each word.
+pub fn fold_letters(text: &str) -> String {
+    lower_plain(text).collect()
+}
+
+fn lower_plain(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase).map(|c| match c {
+        'ą' => 'a',
+        'ć' => 'c',
+        'ę' => 'e',
+        'ł' => 'l',
+        'ń' => 'n',
+        'ó' => 'o',
+        'ś' => 's',
+        'ź' | 'ż' => 'z',
+        c => c,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_drops_case_spacing_and_polish_marks() {
+        assert_eq!(
+            fold("  Skrzynka\n ODBIORCY jest  PEŁNA "),
+            "skrzynka odbiorcy jest pelna"
+        );
+        assert_eq!(fold("Błąd żółć Ąę Ńś Ź"), "blad zolc ae ns z");
+        assert_eq!(fold_letters(" Łódź "), " lodz ");
+        assert_eq!(fold("Straße"), "straße");
+    }
 
     #[test]
     fn whitespace_is_squeezed() {

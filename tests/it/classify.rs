@@ -778,6 +778,24 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("anna.nowak@example.com.pl"))],
         )],
     ),
+    // A Polish server's reply is ASCII: "pelna" for "pełna", and no
+    // enhanced status to fall back on.
+    one(
+        "mailbox-full-polish-without-marks.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(550),
+            status: None,
+            reason: Some("mailboxfull"),
+            article: None,
+            facts: &[
+                ("recipient", Some("ola.zielinska@odbiorca-przyklad.pl")),
+                ("remote_host", Some("mx.odbiorca-przyklad.pl")),
+                ("remote_ip", Some("198.51.100.23")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        }],
+    ),
     // Forwarded from Outlook under a signature: the sender's own address,
     // above the bounce and in its "Do:" line, is not the failed recipient.
     one(
@@ -1252,6 +1270,11 @@ const ROWS: &[Row] = &[
     // directive .htaccess may not use: no status written, still a 500.
     one(
         "http-500-wordpress-critical-pl.txt",
+        &[web(500, "http-500")],
+    ),
+    // WordPress in Polish when the database does not answer.
+    one(
+        "http-500-wordpress-database-pl.txt",
         &[web(500, "http-500")],
     ),
     // PHP's own error shown in the page: a broken theme file.
