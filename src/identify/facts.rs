@@ -247,6 +247,14 @@ const STAGES: &[(&str, &str)] = &[
     ("our rcpt to", "RCPT"),
     ("smtp:rcpt", "RCPT"),
     ("does not like recipient", "RCPT"),
+    // Receiving servers' own logs: Postfix's "NOQUEUE: reject: RCPT from
+    // host[ip]: ...", Exim's "F=<a@b> rejected RCPT <c@d>: ...".
+    ("reject: rcpt from", "RCPT"),
+    ("rejected rcpt", "RCPT"),
+    ("reject: mail from", "MAIL"),
+    ("reject: data from", "DATA"),
+    ("reject: end-of-message from", "DATA"),
+    ("reject: connect from", "CONN"),
     ("in reply to mail from", "MAIL"),
     ("but sender was rejected", "MAIL"),
     ("after mail from", "MAIL"),

@@ -64,7 +64,7 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 33] = [
+const RECIPIENT_ANCHORS: [&str; 34] = [
     "adres odbiorcy",
     "wiadomość do",
     "wiadomości do",
@@ -79,6 +79,8 @@ const RECIPIENT_ANCHORS: [&str; 33] = [
     "do adresata",
     "rcpt to:",
     "rcpt to",
+    // Exim's reject log: "F=<sender> rejected RCPT <recipient>: ...".
+    "rejected rcpt",
     "to=<",
     "** ",
     "final-recipient:",

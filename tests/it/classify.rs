@@ -202,6 +202,37 @@ const ROWS: &[Row] = &[
     ),
     // ---- Client host rejected: Access denied
     // Postfix's check_client_access refusing the sending server: Sisimai's
+    // The receiving server's own log lines, as an administrator pastes
+    // them: Postfix's NOQUEUE reject and Exim's reject log both name the
+    // stage (RCPT) and the recipient.
+    one(
+        "client-host-rejected-postfix-smtpd-log.log",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "blocked",
+            CLIENT_REJECTED,
+            &[
+                ("recipient", Some("kontakt@sklep.example.pl")),
+                ("client_ip", Some("203.0.113.10")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    one(
+        "relay-access-denied-exim-reject-log.log",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("norelaying"),
+            article: RELAY,
+            facts: &[
+                ("recipient", Some("marta@inna.example.com")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        }],
+    ),
     // `blocked` ("rejected due to client IP address or a hostname"), not the
     // generic 5.7.1 `securityerror`.
     one(
