@@ -144,7 +144,24 @@ pub fn remote_server(text: &str) -> (Option<String>, Option<String>) {
             named = found;
         }
     }
+    if named.0.is_none() {
+        return bracketed_server(text).unwrap_or_default();
+    }
     named
+}
+
+/// Reads Gmail's `[mx.example.jp. 192.0.2.1: timed out]`: a host name and
+/// its address, in brackets, with no anchor word before them.
+fn bracketed_server(text: &str) -> Option<(Option<String>, Option<String>)> {
+    text.match_indices('[').find_map(|(i, _)| {
+        let inner = &text[i + 1..];
+        let inner = &inner[..inner.find([']', '\n']).unwrap_or(inner.len())];
+        let (name, rest) = inner.split_once(' ')?;
+        let ip = rest.split(": ").next()?.trim();
+        let name = name.trim_end_matches('.');
+        (is_ip(ip) && name.contains('.') && name.bytes().any(|b| b.is_ascii_alphabetic()))
+            .then(|| (Some(name.to_ascii_lowercase()), Some(ip.to_string())))
+    })
 }
 
 /// Splits a DSN `Remote-MTA` value such as `mx.example.jp [192.0.2.1]`.
@@ -364,6 +381,25 @@ mod tests {
         );
         assert_eq!(ips("version 1.2.3.4.5 and 999.1.1.1"), Vec::<String>::new());
         assert_eq!(ips("from 2001:db8::1 said"), ["2001:db8::1"]);
+    }
+
+    #[test]
+    fn gmails_bracketed_server_is_read() {
+        let text = "did not accept our requests to connect. [MX.example.jp. 192.0.2.1: timed out]";
+        assert_eq!(
+            remote_server(text),
+            (Some("mx.example.jp".into()), Some("192.0.2.1".into()))
+        );
+        assert_eq!(
+            remote_server("[mx.example.jp 2001:db8::1: socket error]"),
+            (Some("mx.example.jp".into()), Some("2001:db8::1".into()))
+        );
+        assert_eq!(remote_server("[note 192.0.2.1] and [a b]"), (None, None));
+        // An anchored server wins.
+        assert_eq!(
+            remote_server("host mx.example.jp said: [other.example.com 192.0.2.9: x]").0,
+            Some("mx.example.jp".into())
+        );
     }
 
     #[test]

@@ -202,6 +202,23 @@ const ROWS: &[Row] = &[
     ),
     // ---- Client host rejected: Access denied
     // Postfix's check_client_access refusing the sending server: Sisimai's
+    // Gmail's connection failure, quoted under a customer's question full of
+    // other numbers: the server is named only in brackets, "[host. ip: ...]".
+    one(
+        "expired-gmail-connect-timeout-quoted.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("expired"),
+            article: None,
+            facts: &[
+                ("recipient", Some("zamowienia@hurtownia.example.pl")),
+                ("remote_host", Some("mx.hurtownia.example.pl")),
+                ("remote_ip", Some("198.51.100.81")),
+            ],
+        }],
+    ),
     // The receiving server's own log lines, as an administrator pastes
     // them: Postfix's NOQUEUE reject and Exim's reject log both name the
     // stage (RCPT) and the recipient.
