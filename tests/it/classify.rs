@@ -1337,6 +1337,17 @@ const ROWS: &[Row] = &[
         &[web(500, "http-500")],
     ),
     one("http-500-apache-access-log.log", &[web(500, "http-500")]),
+    // Varnish's 503: "Error 503" alone could be an SMTP reply, but the
+    // page's wording is a web server's.
+    one(
+        "http-503-varnish-backend-fetch-failed.txt",
+        &[web(503, "http-503")],
+    ),
+    // A 504 has no article of its own: the 502 article explains it.
+    one(
+        "http-504-nginx-upstream-timed-out.log",
+        &[web(504, "http-502")],
+    ),
     one("http-502-nginx.txt", &[web(502, "http-502")]),
     one("http-502-cloudflare.txt", &[web(502, "http-502")]),
     one("http-502-nginx-error-log.log", &[web(502, "http-502")]),
