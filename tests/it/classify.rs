@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use diagnoza::identify::{Classifier, Finding, Kind};
+use diagnoza::identify::{Actor, Classifier, Finding, Kind};
 
 /// The classifier built from the embedded articles' recognition rules.
 static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
@@ -202,6 +202,19 @@ const ROWS: &[Row] = &[
     ),
     // ---- Client host rejected: Access denied
     // Postfix's check_client_access refusing the sending server: Sisimai's
+    // The hosting account's own hourly limit (cPanel): the message was
+    // discarded, so the sender sends it again later (see the actor test).
+    one(
+        "speeding-cpanel-hourly-limit.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: None,
+            status: None,
+            reason: Some("speeding"),
+            article: None,
+            facts: &[("recipient", Some("zamowienia@hurtownia.example.com"))],
+        }],
+    ),
     // Gmail's connection failure, quoted under a customer's question full of
     // other numbers: the server is named only in brackets, "[host. ip: ...]".
     one(
@@ -1472,6 +1485,16 @@ fn fixtures_give_the_expected_findings() {
 
 /// A fixture without a row would never be checked; a row without a fixture
 /// is a typo.
+/// Sending too fast is the sender's to fix: a discarded message is not
+/// retried by anyone.
+#[test]
+fn the_sender_acts_on_an_hourly_limit() {
+    let text = std::fs::read(fixtures().join("speeding-cpanel-hourly-limit.txt")).expect("fixture");
+    let findings = CLASSIFIER.classify(&text);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].actor, Actor::Sender, "{findings:?}");
+}
+
 #[test]
 fn every_fixture_has_one_row() {
     let on_disk: BTreeSet<String> = std::fs::read_dir(fixtures())
