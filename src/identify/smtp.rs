@@ -102,6 +102,19 @@ pub fn reply_for(text: &str, status: Option<&str>) -> Option<u16> {
         .map(|r| r.code)
 }
 
+/// Tells whether a number is written as a version: "version 5.2.1",
+/// "w wersji 5.1.1", "PHP 5.4.45".
+fn follows_version_word(before: &str) -> bool {
+    const WORDS: [&str; 9] = [
+        "version", "versions", "ver.", "release", "wersja", "wersji", "wersję", "wersje", "php",
+    ];
+    let Some(before) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let word = before.rsplit(' ').next().unwrap_or("");
+    WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// Returns every enhanced status code in the text with its byte offset.
 pub fn statuses(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
     let b = text.as_bytes();
@@ -121,6 +134,9 @@ pub fn statuses(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
             // "v5.1.1", "x5.1.1" and "1.5.1.1" are versions or numbers;
             // "#5.1.1" (qmail) and "(5.1.1)" are codes.
             if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'.') {
+                continue;
+            }
+            if follows_version_word(&text[..start]) {
                 continue;
             }
             let subject = b[start + 2];
@@ -291,6 +307,9 @@ mod tests {
             Some("5.7.133")
         );
         assert_eq!(find_status("Exim 4.72 and 10.5.1.1").as_deref(), None);
+        assert_eq!(find_status("WordPress w wersji 5.2.1").as_deref(), None);
+        assert_eq!(find_status("Version 4.4.1 and PHP 5.4.45").as_deref(), None);
+        assert_eq!(find_status("550 5.1.1 version").as_deref(), Some("5.1.1"));
     }
 
     #[test]

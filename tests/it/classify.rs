@@ -1379,6 +1379,9 @@ const ROWS: &[Row] = &[
     // ---- No error in them
     none("negative-business-email-pl.eml"),
     none("negative-numbers-paragraph.txt"),
+    // Versions that look like enhanced status codes ("wersji 5.2.1",
+    // "PHP 5.6.40") in a customer's own question.
+    none("negative-version-numbers-pl.txt"),
     none("negative-out-of-office.eml"),
 ];
 
