@@ -8,9 +8,10 @@
 
 use std::collections::HashMap;
 
-use super::text;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
+
+use super::text;
 
 /// What a reason is decided from.
 pub struct Input<'a> {

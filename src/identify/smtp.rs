@@ -2,9 +2,10 @@
 
 /// Finds the enhanced status code a diagnostic means.
 ///
-/// IPv4 addresses are skipped, as are numbers that follow a digit, a dot or
-/// a `v` (versions). The first specific code wins; `X.0.0` and `4.4.7` are
-/// kept only when nothing more specific is written.
+/// IPv4 addresses are skipped, as are numbers that follow a digit, a dot,
+/// a `v` or a word such as "version" or "wersji" (versions). The first
+/// specific code wins; `X.0.0` and `4.4.7` are kept only when nothing more
+/// specific is written.
 pub fn find_status(text: &str) -> Option<String> {
     // A status written right after a reply code is the reply's own.
     for r in replies(text) {
