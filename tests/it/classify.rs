@@ -513,6 +513,21 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Outlook in Polish: a raw report whose only text is HTML in base64 and
+    // ISO-8859-2, and another server's wording for a user's rule.
+    one(
+        "rules-rejection-outlook-pl-html-base64.eml",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "filtered",
+            RULES,
+            &[
+                ("recipient", Some("anna@firma.example.pl")),
+                ("remote_host", Some("mx.firma.example.pl")),
+            ],
+        )],
+    ),
     one(
         "rules-rejection-exim.txt",
         &[mail(
