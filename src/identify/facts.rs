@@ -272,6 +272,11 @@ const STAGES: &[(&str, &str)] = &[
     ("reject: data from", "DATA"),
     ("reject: end-of-message from", "DATA"),
     ("reject: connect from", "CONN"),
+    // Roundcube's sending errors, in English and Polish (folded).
+    ("failed to add recipient", "RCPT"),
+    ("nie udalo sie dodac odbiorcy", "RCPT"),
+    ("failed to set sender", "MAIL"),
+    ("nie udalo sie ustawic nadawcy", "MAIL"),
     ("in reply to mail from", "MAIL"),
     ("but sender was rejected", "MAIL"),
     ("after mail from", "MAIL"),

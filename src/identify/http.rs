@@ -35,11 +35,12 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
     .collect()
 });
 
-/// "403 Forbidden" and friends: a code followed by its own reason phrase.
-/// Only a code with its own phrase counts, so that an SMTP "554 Service
-/// unavailable" is not read as HTTP.
+/// "403 Forbidden" and friends: a code followed by its own reason phrase,
+/// the code maybe in brackets (.NET's "returned an error: (404) Not
+/// Found"). Only a code with its own phrase counts, so that an SMTP "554
+/// Service unavailable" is not read as HTTP.
 static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([45][0-9]{2})\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected|web server is returning an unknown error|web server is down|connection timed out|origin is unreachable|a timeout occurred|ssl handshake failed|invalid ssl certificate)\b")
+    Regex::new(r"(?i)\b([45][0-9]{2})\)?\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected|web server is returning an unknown error|web server is down|connection timed out|origin is unreachable|a timeout occurred|ssl handshake failed|invalid ssl certificate)\b")
         .expect("valid regex")
 });
 
@@ -155,6 +156,11 @@ mod tests {
         assert_eq!(codes("HTTP ERROR 500"), [500]);
         assert_eq!(codes("BŁĄD HTTP 500"), [500]);
         assert_eq!(codes("502 Bad Gateway"), [502]);
+        assert_eq!(
+            codes("The remote server returned an error: (404) Not Found."),
+            [404]
+        );
+        assert_eq!(codes("HTTP Error (403): Forbidden"), [403]);
         assert_eq!(
             codes("curl: (22) The requested URL returned error: 404"),
             [404]

@@ -258,8 +258,19 @@ pub fn replies(text: &str) -> Vec<Reply> {
             .is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':'));
         // Zoho and others label the code: "ERROR_CODE :550, ERROR_CODE :5.2.1".
         let labelled = before.ends_with(':') && after.starts_with([',', ';']);
+        // Roundcube: "SMTP Error (550): Failed to add recipient ...". Only
+        // after "SMTP": "error: (404) Not Found" is a web client's.
+        let bracketed = next == Some(b')')
+            && start > 0
+            && b[start - 1] == b'('
+            && lower_before.contains("smtp");
         if with_status
-            || in_place && (followed_by_text || after.is_empty() || next == Some(b'-') || labelled)
+            || in_place
+                && (followed_by_text
+                    || after.is_empty()
+                    || next == Some(b'-')
+                    || labelled
+                    || bracketed)
         {
             out.push(Reply {
                 code,
@@ -331,6 +342,16 @@ mod tests {
     #[test]
     fn replies_are_found_where_they_stand() {
         let codes = |t: &str| replies(t).iter().map(|r| r.code).collect::<Vec<_>>();
+        assert_eq!(codes("SMTP Error (535): Authentication failed."), [535]);
+        assert_eq!(
+            codes("Błąd SMTP (550): Nie udało się dodać odbiorcy"),
+            [550]
+        );
+        assert_eq!(codes("see page (550) of the manual"), Vec::<u16>::new());
+        assert_eq!(
+            codes("returned an error: (404) Not Found."),
+            Vec::<u16>::new()
+        );
         assert_eq!(codes("554 5.7.1 <a@b>: Relay access denied"), [554]);
         assert_eq!(codes("host mx[192.0.2.1] said: 550 User unknown"), [550]);
         assert_eq!(codes("<<< 552 Too much mail data"), [552]);

@@ -232,6 +232,33 @@ const ROWS: &[Row] = &[
             ],
         }],
     ),
+    // Roundcube's sending errors (the webmail cPanel ships), in Polish and
+    // in English: the code in brackets, the stage in words.
+    one(
+        "relay-access-denied-roundcube-pl.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[
+                ("recipient", Some("ola@inna.example.com")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    // A wrong SMTP password: 535 alone is a security error.
+    one(
+        "security-error-roundcube-smtp-login.txt",
+        &[Expect {
+            kind: Kind::Smtp,
+            code: Some(535),
+            status: None,
+            reason: Some("securityerror"),
+            article: None,
+            facts: &[],
+        }],
+    ),
     // The receiving server's own log lines, as an administrator pastes
     // them: Postfix's NOQUEUE reject and Exim's reject log both name the
     // stage (RCPT) and the recipient.
@@ -1338,6 +1365,9 @@ const ROWS: &[Row] = &[
     one("http-401-cpanel-access-log.log", &[web(401, "http-401")]),
     one("http-403-apache.txt", &[web(403, "http-403")]),
     one("http-403-curl-head.txt", &[web(403, "http-403")]),
+    // .NET's exception text, as a shop's integration logs it: the code in
+    // brackets before its reason phrase.
+    one("http-404-dotnet-webexception.txt", &[web(404, "http-404")]),
     one("http-404-nginx.txt", &[web(404, "http-404")]),
     one("http-500-chrome-en.txt", &[web(500, "http-500")]),
     one("http-500-chrome-pl.txt", &[web(500, "http-500")]),
