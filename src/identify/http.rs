@@ -124,15 +124,15 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
                 consider(*code, 4);
             }
         }
-        let named = named(line);
-        if let Some(code) = named {
+        let phrase_code = named(line);
+        if let Some(code) = phrase_code {
             consider(code, 4);
         }
         // "Error 503 Backend fetch failed": a number an SMTP server could
         // send too, but with the wording of a web page for the same status.
         if let Some(hit) = best.as_mut()
             && hit.strength >= 6
-            && named == Some(hit.code)
+            && phrase_code == Some(hit.code)
         {
             hit.strength = 8;
         }

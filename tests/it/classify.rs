@@ -74,6 +74,19 @@ const fn mail(
     }
 }
 
+/// A mail finding whose text gives no enhanced status code.
+const fn unstated(
+    code: Option<u16>,
+    reason: &'static str,
+    article: Option<&'static str>,
+    facts: &'static [Fact],
+) -> Expect {
+    Expect {
+        status: None,
+        ..mail(code, "", reason, article, facts)
+    }
+}
+
 const fn web(code: u16, article: &'static str) -> Expect {
     Expect {
         kind: Kind::Http,
@@ -170,20 +183,18 @@ const ROWS: &[Row] = &[
     // colon of "after initial connection:"; the dash is followed by an IP.
     one(
         "client-blocked-exim-initial-multiline.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(550),
-            status: None,
-            reason: Some("blocked"),
-            article: CLIENT_BLOCKED,
-            facts: &[
+        &[unstated(
+            Some(550),
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
                 ("recipient", Some("biuro@example.net")),
                 ("remote_host", Some("mx2.example.net")),
                 ("remote_ip", Some("203.0.113.25")),
                 ("client_ip", Some("198.51.100.77")),
                 ("smtp_command", Some("CONN")),
             ],
-        }],
+        )],
     ),
     one(
         "not-allowed-to-connect-exim-initial.txt",
@@ -206,31 +217,27 @@ const ROWS: &[Row] = &[
     // discarded, so the sender sends it again later (see the actor test).
     one(
         "speeding-cpanel-hourly-limit.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("speeding"),
-            article: None,
-            facts: &[("recipient", Some("zamowienia@hurtownia.example.com"))],
-        }],
+        &[unstated(
+            None,
+            "speeding",
+            None,
+            &[("recipient", Some("zamowienia@hurtownia.example.com"))],
+        )],
     ),
     // Gmail's connection failure, quoted under a customer's question full of
     // other numbers: the server is named only in brackets, "[host. ip: ...]".
     one(
         "expired-gmail-connect-timeout-quoted.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("expired"),
-            article: None,
-            facts: &[
+        &[unstated(
+            None,
+            "expired",
+            None,
+            &[
                 ("recipient", Some("zamowienia@hurtownia.example.pl")),
                 ("remote_host", Some("mx.hurtownia.example.pl")),
                 ("remote_ip", Some("198.51.100.81")),
             ],
-        }],
+        )],
     ),
     // Roundcube's sending errors (the webmail cPanel ships), in Polish and
     // in English: the code in brackets, the stage in words.
@@ -250,14 +257,7 @@ const ROWS: &[Row] = &[
     // A wrong SMTP password: 535 alone is a security error.
     one(
         "security-error-roundcube-smtp-login.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(535),
-            status: None,
-            reason: Some("securityerror"),
-            article: None,
-            facts: &[],
-        }],
+        &[unstated(Some(535), "securityerror", None, &[])],
     ),
     // The receiving server's own log lines, as an administrator pastes
     // them: Postfix's NOQUEUE reject and Exim's reject log both name the
@@ -278,17 +278,15 @@ const ROWS: &[Row] = &[
     ),
     one(
         "relay-access-denied-exim-reject-log.log",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("norelaying"),
-            article: RELAY,
-            facts: &[
+        &[unstated(
+            None,
+            "norelaying",
+            RELAY,
+            &[
                 ("recipient", Some("marta@inna.example.com")),
                 ("smtp_command", Some("RCPT")),
             ],
-        }],
+        )],
     ),
     // `blocked` ("rejected due to client IP address or a hostname"), not the
     // generic 5.7.1 `securityerror`.
@@ -363,35 +361,31 @@ const ROWS: &[Row] = &[
     // blocklist's lookup link: the link alone says the client is blocked.
     one(
         "client-blocked-lookup-link-only.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(553),
-            status: None,
-            reason: Some("blocked"),
-            article: CLIENT_BLOCKED,
-            facts: &[
+        &[unstated(
+            Some(553),
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
                 ("client_ip", Some("203.0.113.9")),
                 ("blocklist", Some("Spamhaus")),
             ],
-        }],
+        )],
     ),
     // A forwarded refusal with no status that says only that the sending
     // address is "found on one or more DNSBLs": still a blocked client.
     one(
         "client-blocked-rbl-forwarding.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(554),
-            status: None,
-            reason: Some("blocked"),
-            article: CLIENT_BLOCKED,
-            facts: &[
+        &[unstated(
+            Some(554),
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
                 ("recipient", Some("kontakt@pracownia-ceramiki.example.com")),
                 ("remote_host", Some("route2.mx.cloudflare.net")),
                 ("client_ip", Some("203.0.113.77")),
                 ("blocklist", Some("Abusix")),
             ],
-        }],
+        )],
     ),
     // ---- Relay access denied
     // Sendmail's closing "554 5.0.0 Service unavailable" is its own summary,
@@ -885,19 +879,17 @@ const ROWS: &[Row] = &[
     // enhanced status to fall back on.
     one(
         "mailbox-full-polish-without-marks.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(550),
-            status: None,
-            reason: Some("mailboxfull"),
-            article: None,
-            facts: &[
+        &[unstated(
+            Some(550),
+            "mailboxfull",
+            None,
+            &[
                 ("recipient", Some("ola.zielinska@odbiorca-przyklad.pl")),
                 ("remote_host", Some("mx.odbiorca-przyklad.pl")),
                 ("remote_ip", Some("198.51.100.23")),
                 ("smtp_command", Some("RCPT")),
             ],
-        }],
+        )],
     ),
     // Forwarded from Outlook under a signature: the sender's own address,
     // above the bounce and in its "Do:" line, is not the failed recipient.
@@ -930,10 +922,7 @@ const ROWS: &[Row] = &[
     // Tencent's wording applies.
     one(
         "tencent-dmarc-diagnostic-line.txt",
-        &[Expect {
-            status: None,
-            ..mail(Some(550), "", "authfailure", None, &[])
-        }],
+        &[unstated(Some(550), "authfailure", None, &[])],
     ),
     one(
         "user-unknown-exim.txt",
@@ -966,42 +955,36 @@ const ROWS: &[Row] = &[
     // and the sentence are one failure, for the address the sentence names.
     one(
         "user-unknown-gmail-words-only.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("userunknown"),
-            article: None,
-            facts: &[("recipient", Some("marek.zielinski@example.com"))],
-        }],
+        &[unstated(
+            None,
+            "userunknown",
+            None,
+            &[("recipient", Some("marek.zielinski@example.com"))],
+        )],
     ),
     one(
         "user-unknown-gmail-words-only-pl.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("userunknown"),
-            article: None,
-            facts: &[("recipient", Some("ewa.kaczmarek@example.com"))],
-        }],
+        &[unstated(
+            None,
+            "userunknown",
+            None,
+            &[("recipient", Some("ewa.kaczmarek@example.com"))],
+        )],
     ),
     // Gmail's Polish notice for a domain that does not exist: the heading
     // ("Nie znaleziono adresu") and the sentence are one failure, and the
     // sentence says which.
     one(
         "host-unknown-gmail-words-only-pl.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("hostunknown"),
-            article: None,
-            facts: &[(
+        &[unstated(
+            None,
+            "hostunknown",
+            None,
+            &[(
                 "recipient",
                 Some("jan.lewandowski@biuro-rachunkowe.example"),
             )],
-        }],
+        )],
     ),
     // Apple Mail in Polish puts the address in typographic quotes.
     one(
@@ -1070,18 +1053,16 @@ const ROWS: &[Row] = &[
     // that broke, and the server it broke with.
     one(
         "network-lost-connection-postfix-delay.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("networkerror"),
-            article: None,
-            facts: &[
+        &[unstated(
+            None,
+            "networkerror",
+            None,
+            &[
                 ("recipient", Some("hurtownia@papier-kowalczyk.example.com")),
                 ("remote_host", Some("mx.papier-kowalczyk.example.com")),
                 ("remote_ip", Some("198.51.100.73")),
             ],
-        }],
+        )],
     ),
     // A Gmail report's body pasted with its status part as text: the
     // fields are read as a DSN, and the diagnostic, not "Status: 4.0.0",
@@ -1100,46 +1081,40 @@ const ROWS: &[Row] = &[
     // delivery failed: a finding for the recipient, its cause unknown.
     one(
         "failed-exchange-recipient-only.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("onhold"),
-            article: None,
-            facts: &[(
+        &[unstated(
+            None,
+            "onhold",
+            None,
+            &[(
                 "recipient",
                 Some("magazyn@hurtownia-elektryczna.example.pl"),
             )],
-        }],
+        )],
     ),
     // Postfix's list under its one failure sentence, with wording that
     // names no cause: a finding for the address, its cause unknown.
     one(
         "onhold-postfix-no-reason.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("onhold"),
-            article: None,
-            facts: &[("recipient", Some("magazyn@example.pl"))],
-        }],
+        &[unstated(
+            None,
+            "onhold",
+            None,
+            &[("recipient", Some("magazyn@example.pl"))],
+        )],
     ),
     // Exim's words for a domain that publishes a null MX (RFC 7505): no
     // code, no status, and still a domain that takes no mail.
     one(
         "null-mx-exim.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: None,
-            reason: Some("notaccept"),
-            article: None,
-            facts: &[
+        &[unstated(
+            None,
+            "notaccept",
+            None,
+            &[
                 ("recipient", Some("zamowienia@stara-domena.example.pl")),
                 ("remote_host", None),
             ],
-        }],
+        )],
     ),
     // 5.7.1 with no variant's wording: the reason's own article (spam
     // rejection) is a better answer than the 554 5.7.1 overview.
@@ -1191,18 +1166,16 @@ const ROWS: &[Row] = &[
     ),
     one(
         "provider-tencent-dmarc.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(550),
-            status: None,
-            reason: Some("authfailure"),
-            article: None,
-            facts: &[
+        &[unstated(
+            Some(550),
+            "authfailure",
+            None,
+            &[
                 ("recipient", Some("wang.li@qq.com")),
                 ("remote_host", Some("mx1.qq.com")),
                 ("smtp_command", Some("DATA")),
             ],
-        }],
+        )],
     ),
     // Facebook's "RCP-P3": the recipient's privacy settings, not a missing
     // address, whatever 5.1.1 says.
@@ -1223,36 +1196,32 @@ const ROWS: &[Row] = &[
     // Yahoo: "is no longer valid" is an address that was closed.
     one(
         "provider-yahoo-wording.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(554),
-            status: None,
-            reason: Some("suspend"),
-            article: None,
-            facts: &[
+        &[unstated(
+            Some(554),
+            "suspend",
+            None,
+            &[
                 ("recipient", Some("marta.kowal@yahoo.com")),
                 ("remote_host", Some("mta5.am0.yahoodns.net")),
                 ("smtp_command", Some("DATA")),
             ],
-        }],
+        )],
     ),
     // Email Security.cloud's reputation refusal: the sending server's
     // address has a poor reputation, which the "not allowed to connect"
     // article explains.
     one(
         "provider-messagelabs-policy.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(501),
-            status: None,
-            reason: Some("badreputation"),
-            article: NOT_ALLOWED,
-            facts: &[
+        &[unstated(
+            Some(501),
+            "badreputation",
+            NOT_ALLOWED,
+            &[
                 ("recipient", Some("zamowienia@example.co.uk")),
                 ("remote_host", Some("cluster7.eu.messagelabs.com")),
                 ("smtp_command", Some("CONN")),
             ],
-        }],
+        )],
     ),
     // Microsoft's 5.7.511 bans the sending server's address, not the
     // sender's: the client-host-blocked article, not the sender one.
@@ -1293,18 +1262,16 @@ const ROWS: &[Row] = &[
     // Mimecast's geographic restriction policy.
     one(
         "provider-mimecast-policy.txt",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: Some(554),
-            status: None,
-            reason: Some("policyviolation"),
-            article: None,
-            facts: &[
+        &[unstated(
+            Some(554),
+            "policyviolation",
+            None,
+            &[
                 ("recipient", Some("biuro@example.co.uk")),
                 ("remote_host", Some("eu-smtp-inbound-1.mimecast.com")),
                 ("smtp_command", Some("RCPT")),
             ],
-        }],
+        )],
     ),
     // Apple iCloud: a message failing both SPF and DKIM is an
     // authentication failure, not the generic 5.7.1 security error.
@@ -1342,17 +1309,16 @@ const ROWS: &[Row] = &[
     // was reached, so the reporting server's rules apply.
     one(
         "provider-aol-reporting-mta.eml",
-        &[Expect {
-            kind: Kind::Smtp,
-            code: None,
-            status: Some("5.4.4"),
-            reason: Some("notaccept"),
-            article: None,
-            facts: &[
+        &[mail(
+            None,
+            "5.4.4",
+            "notaccept",
+            None,
+            &[
                 ("recipient", Some("sklep@ogrody-wisniewski.example.pl")),
                 ("remote_host", None),
             ],
-        }],
+        )],
     ),
     // ---- HTTP
     one("http-401-cpanel-invalid-token.txt", &[web(401, "http-401")]),
