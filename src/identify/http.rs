@@ -35,45 +35,96 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
     .collect()
 });
 
-/// "403 Forbidden" and friends: a code followed by its own reason phrase,
-/// the code maybe in brackets (.NET's "returned an error: (404) Not
-/// Found"). Only a code with its own phrase counts, so that an SMTP "554
-/// Service unavailable" is not read as HTTP.
+/// The reason phrases each status is written with, lower case: RFC 9110's
+/// names, the older names servers still print (nginx's "413 Request Entity
+/// Too Large", "504 Gateway Time-out"), and the names hosting panels and
+/// Cloudflare give their own codes.
+const NAMES: &[(u16, &str)] = &[
+    (400, "bad request"),
+    (400, "request header or cookie too large"),
+    (401, "unauthorized"),
+    (401, "authorization required"),
+    (402, "payment required"),
+    (403, "forbidden"),
+    (404, "not found"),
+    (405, "method not allowed"),
+    (406, "not acceptable"),
+    (407, "proxy authentication required"),
+    (408, "request timeout"),
+    (408, "request time-out"),
+    (409, "conflict"),
+    (410, "gone"),
+    (411, "length required"),
+    (412, "precondition failed"),
+    (413, "content too large"),
+    (413, "payload too large"),
+    (413, "request entity too large"),
+    (414, "uri too long"),
+    (414, "request-uri too long"),
+    (414, "request-uri too large"),
+    (415, "unsupported media type"),
+    (416, "range not satisfiable"),
+    (416, "requested range not satisfiable"),
+    (417, "expectation failed"),
+    (419, "page expired"),
+    (421, "misdirected request"),
+    (422, "unprocessable content"),
+    (422, "unprocessable entity"),
+    (423, "locked"),
+    (424, "failed dependency"),
+    (425, "too early"),
+    (426, "upgrade required"),
+    (428, "precondition required"),
+    (429, "too many requests"),
+    (431, "request header fields too large"),
+    (451, "unavailable for legal reasons"),
+    (500, "internal server error"),
+    (500, "server error"),
+    (501, "not implemented"),
+    (502, "bad gateway"),
+    (503, "service unavailable"),
+    (503, "service temporarily unavailable"),
+    (504, "gateway timeout"),
+    (504, "gateway time-out"),
+    (505, "http version not supported"),
+    (507, "insufficient storage"),
+    (508, "loop detected"),
+    (508, "resource limit is reached"),
+    (509, "bandwidth limit exceeded"),
+    (511, "network authentication required"),
+    // Cloudflare's own errors about the origin server.
+    (520, "web server is returning an unknown error"),
+    (521, "web server is down"),
+    (522, "connection timed out"),
+    (523, "origin is unreachable"),
+    (524, "a timeout occurred"),
+    (525, "ssl handshake failed"),
+    (526, "invalid ssl certificate"),
+];
+
+/// "403 Forbidden" and friends: a code followed by a reason phrase from
+/// [`NAMES`], the code maybe in brackets (.NET's "returned an error: (404)
+/// Not Found") or followed by a separator (Laravel's "419 | Page Expired").
+/// Only a code with its own phrase counts (see [`phrase_fits`]), so that an
+/// SMTP "554 Service unavailable" is not read as HTTP.
 static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([45][0-9]{2})\)?\s*[-–:]?\s*(bad request|unauthorized|authorization required|forbidden|not found|method not allowed|request time-?out|gone|payload too large|too many requests|internal server error|not implemented|bad gateway|service (?:temporarily )?unavailable|gateway time-?out|bandwidth limit exceeded|resource limit is reached|loop detected|web server is returning an unknown error|web server is down|connection timed out|origin is unreachable|a timeout occurred|ssl handshake failed|invalid ssl certificate)\b")
-        .expect("valid regex")
+    let mut names: Vec<&str> = NAMES.iter().map(|(_, n)| *n).collect();
+    // Longest first, so that "server error" does not stop "internal server
+    // error" short.
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.dedup();
+    let names: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    Regex::new(&format!(
+        r"(?i)\b([45][0-9]{{2}})\)?\s*[-–:|]?\s*({})\b",
+        names.join("|")
+    ))
+    .expect("valid regex")
 });
 
-/// The reason phrases each status is written with.
+/// Whether a reason phrase is one the status is written with.
 fn phrase_fits(code: u16, phrase: &str) -> bool {
-    let p = phrase.to_ascii_lowercase();
-    match code {
-        400 => p == "bad request",
-        401 => p == "unauthorized" || p == "authorization required",
-        403 => p == "forbidden",
-        404 => p == "not found",
-        405 => p == "method not allowed",
-        408 => p.starts_with("request time"),
-        410 => p == "gone",
-        413 => p == "payload too large",
-        429 => p == "too many requests",
-        500 => p == "internal server error",
-        501 => p == "not implemented",
-        502 => p == "bad gateway",
-        503 => p.starts_with("service"),
-        504 => p.starts_with("gateway time"),
-        508 => p == "resource limit is reached" || p == "loop detected",
-        509 => p == "bandwidth limit exceeded",
-        // Cloudflare's own errors about the origin server.
-        520 => p == "web server is returning an unknown error",
-        521 => p == "web server is down",
-        522 => p == "connection timed out",
-        523 => p == "origin is unreachable",
-        524 => p == "a timeout occurred",
-        525 => p == "ssl handshake failed",
-        526 => p == "invalid ssl certificate",
-        _ => false,
-    }
+    let phrase = phrase.to_ascii_lowercase();
+    NAMES.iter().any(|&(c, n)| c == code && n == phrase)
 }
 
 /// Wording that names an HTTP status without the number and leads to no
@@ -86,6 +137,14 @@ const PHRASES: &[(&str, u16)] = &[
     ("gateway timeout", 504),
     ("upstream timed out", 504),
     ("resource limit is reached", 508),
+    // Apache's own 406 page, which ModSecurity rules often send.
+    (
+        "an appropriate representation of the requested resource",
+        406,
+    ),
+    // nginx's error log for an upload over `client_max_body_size`.
+    ("client intended to send too large body", 413),
+    ("request header or cookie too large", 400),
 ];
 
 /// Finds HTTP errors (4xx and 5xx) in logical lines. `named` gives the
@@ -112,11 +171,11 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
                 consider(c[1].parse().unwrap_or(0), *strength);
             }
         }
-        if let Some(c) = CODE_NAME.captures(line) {
-            let code = c[1].parse().unwrap_or(0);
-            if phrase_fits(code, &c[2]) {
-                consider(code, 8);
-            }
+        if let Some(code) = CODE_NAME.captures_iter(line).find_map(|c| {
+            let code = c[1].parse().ok()?;
+            phrase_fits(code, &c[2]).then_some(code)
+        }) {
+            consider(code, 8);
         }
         let lower = line.to_lowercase();
         for (phrase, code) in PHRASES {
@@ -179,6 +238,35 @@ mod tests {
             [504]
         );
         assert_eq!(codes("Internal Server Error"), Vec::<u16>::new());
+    }
+
+    #[test]
+    fn older_and_framework_names() {
+        assert_eq!(codes("413 Request Entity Too Large"), [413]);
+        assert_eq!(codes("414 Request-URI Too Large"), [414]);
+        assert_eq!(codes("504 Gateway Time-out"), [504]);
+        assert_eq!(
+            codes("400 Bad Request Request Header Or Cookie Too Large"),
+            [400]
+        );
+        // Laravel's error pages.
+        assert_eq!(codes("419 | Page Expired"), [419]);
+        assert_eq!(codes("500 | Server Error"), [500]);
+        // A name only counts after its own code; the first fitting pair wins.
+        assert_eq!(codes("550 not found"), Vec::<u16>::new());
+        assert_eq!(codes("550 5.1.1 not found; then 404 Not Found"), [404]);
+        assert_eq!(codes("554 Service unavailable"), Vec::<u16>::new());
+        // The wording alone, for what has no number.
+        assert_eq!(
+            codes(
+                "An appropriate representation of the requested resource could not be found on this server."
+            ),
+            [406]
+        );
+        assert_eq!(
+            codes("client intended to send too large body: 12582912 bytes"),
+            [413]
+        );
         assert_eq!(codes("HTTP/1.1 200 OK"), Vec::<u16>::new());
         assert_eq!(codes("Nothing to see"), Vec::<u16>::new());
     }

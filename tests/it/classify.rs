@@ -98,6 +98,14 @@ const fn web(code: u16, article: &'static str) -> Expect {
     }
 }
 
+/// A web error no article covers: the code's own sentence is the answer.
+const fn web_unlinked(code: u16) -> Expect {
+    Expect {
+        article: None,
+        ..web(code, "")
+    }
+}
+
 const fn one(file: &'static str, expect: &'static [Expect]) -> Row {
     Row {
         file,
@@ -1335,6 +1343,23 @@ const ROWS: &[Row] = &[
     // brackets before its reason phrase.
     one("http-404-dotnet-webexception.txt", &[web(404, "http-404")]),
     one("http-404-nginx.txt", &[web(404, "http-404")]),
+    // nginx's page for an upload over its limit, under the status's older
+    // name, inside a Polish question: HTTP, though 413 could be an SMTP
+    // reply; no article covers it.
+    one(
+        "http-413-nginx-request-entity-too-large.txt",
+        &[web_unlinked(413)],
+    ),
+    // Laravel's error page: the code and its name around a bar.
+    one("http-419-laravel-page-expired.txt", &[web_unlinked(419)]),
+    // ModSecurity's block as Apache's 406 page, with no number on it: the
+    // 403 article explains web firewalls and that they may send a 406.
+    one(
+        "http-406-modsecurity-not-acceptable.txt",
+        &[web(406, "http-403")],
+    ),
+    // Apache's log line for a script that ended before its headers.
+    one("http-500-apache-premature-end.log", &[web(500, "http-500")]),
     one("http-500-chrome-en.txt", &[web(500, "http-500")]),
     one("http-500-chrome-pl.txt", &[web(500, "http-500")]),
     one("http-500-curl-fail.txt", &[web(500, "http-500")]),
