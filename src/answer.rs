@@ -120,15 +120,25 @@ fn explain(f: Finding, library: &Library, lang: Lang) -> Explained {
         .as_ref()
         .and_then(|m| library.get(&m.slug))
         .map(|a| a.in_lang(lang).summary.as_str());
-    // Mail: the reason says best what happened; the codes are the fallback.
+    // A case of an article (greylisting) has its own sentence. Otherwise,
+    // mail: the reason says best what happened; the codes are the fallback.
     // Web: the status's sentence is written for the visitor already.
-    let summary = match f.kind {
-        Kind::Smtp => reason_sentence.or(status_sentence).or(code_sentence),
-        Kind::Http => code_sentence,
-    }
-    .or(article_summary)
-    .unwrap_or_default()
-    .to_string();
+    let case_summary = f
+        .article
+        .as_ref()
+        .and_then(|m| m.summary.as_ref())
+        .map(|s| match lang {
+            Lang::Pl => s.pl.as_str(),
+            Lang::En => s.en.as_str(),
+        });
+    let summary = case_summary
+        .or(match f.kind {
+            Kind::Smtp => reason_sentence.or(status_sentence).or(code_sentence),
+            Kind::Http => code_sentence,
+        })
+        .or(article_summary)
+        .unwrap_or_default()
+        .to_string();
     let permanent = match (f.kind, f.status.as_deref(), f.code) {
         (Kind::Smtp, Some(s), _) if s.starts_with('5') => Some(true),
         (Kind::Smtp, Some(s), _) if s.starts_with('4') => Some(false),

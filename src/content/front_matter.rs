@@ -52,6 +52,35 @@ pub struct IdentifyRules {
     pub section: Option<String>,
     /// Who usually has to act.
     pub actor: Option<Actor>,
+    /// Narrower wordings within the article's error that call for another
+    /// section, another actor or their own summary (`[[identify.case]]`).
+    #[serde(default)]
+    pub case: Vec<Case>,
+}
+
+/// One `[[identify.case]]`: wording for a particular situation the article
+/// explains in one of its sections, such as greylisting in the overview.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Wording that names the situation, lower case; matched like the
+    /// article's own phrases.
+    pub phrases: Vec<String>,
+    /// The section a result links to; the article's when not given.
+    pub section: Option<String>,
+    /// Who has to act; the article's when not given.
+    pub actor: Option<Actor>,
+    /// The result's one-sentence summary, in both languages; the bounce
+    /// reason's sentence when not given.
+    pub summary: Option<Sentence>,
+}
+
+/// A sentence in both languages.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sentence {
+    pub pl: String,
+    pub en: String,
 }
 
 /// An article file split into its parts.

@@ -20,7 +20,7 @@ use include_dir::{Dir, include_dir};
 pub use front_matter::{Group, IdentifyRules};
 pub use markdown::Heading;
 
-use crate::identify::{Actor, ArticleRule, Kind};
+use crate::identify::{Actor, ArticleRule, Kind, Summary};
 use crate::lang::Lang;
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
@@ -287,26 +287,51 @@ impl Library {
         self.by_slug.get(slug).map(|&i| &self.articles[i])
     }
 
-    /// Returns the recognition rules of every article, for the classifier.
+    /// Returns the recognition rules of every article, for the classifier:
+    /// one for its `[identify]` table and one for each of its cases.
     pub fn rules(&self) -> Vec<ArticleRule> {
-        self.articles
-            .iter()
-            .map(|a| ArticleRule {
+        let mut rules = Vec::new();
+        for a in &self.articles {
+            let id = &a.identify;
+            let article = ArticleRule {
                 slug: a.slug.clone(),
                 kind: match a.group {
                     Group::Mail => Kind::Smtp,
                     Group::Web => Kind::Http,
                 },
-                phrases: a.identify.phrases.clone(),
-                statuses: a.identify.statuses.clone(),
-                http: a.identify.http.clone(),
-                reasons: a.identify.reasons.clone(),
-                section: a.identify.section.clone(),
-                actor: a.identify.actor.unwrap_or(match a.group {
+                phrases: id.phrases.clone(),
+                statuses: id.statuses.clone(),
+                http: id.http.clone(),
+                reasons: id.reasons.clone(),
+                section: id.section.clone(),
+                actor: id.actor.unwrap_or(match a.group {
                     Group::Mail => Actor::Sender,
                     Group::Web => Actor::SiteOwner,
                 }),
-            })
-            .collect()
+                summary: None,
+            };
+            // A case is reached by its phrases only, so it has no codes or
+            // reasons of its own.
+            let cases: Vec<ArticleRule> = id
+                .case
+                .iter()
+                .map(|c| ArticleRule {
+                    phrases: c.phrases.clone(),
+                    statuses: Vec::new(),
+                    http: Vec::new(),
+                    reasons: Vec::new(),
+                    section: c.section.clone().or_else(|| article.section.clone()),
+                    actor: c.actor.unwrap_or(article.actor),
+                    summary: c.summary.as_ref().map(|s| Summary {
+                        pl: s.pl.trim().to_string(),
+                        en: s.en.trim().to_string(),
+                    }),
+                    ..article.clone()
+                })
+                .collect();
+            rules.push(article);
+            rules.extend(cases);
+        }
+        rules
     }
 }

@@ -49,10 +49,29 @@ impl Parsed {
             .map(|i| i + 1)
     }
 
+    /// The line of the `n`th `[[identify.case]]` table.
+    fn case_line(&self, n: usize) -> Option<usize> {
+        self.source
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("[[identify.case"))
+            .nth(n)
+            .map(|(i, _)| i + 1)
+    }
+
     fn problem(&self, key: &str, message: impl Into<String>, fix: impl Into<String>) -> Problem {
+        self.problem_on(self.key_line(key), message, fix)
+    }
+
+    fn problem_on(
+        &self,
+        line: Option<usize>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Problem {
         Problem {
             file: self.file.clone(),
-            line: self.key_line(key),
+            line,
             message: message.into(),
             fix: fix.into(),
         }
@@ -381,28 +400,33 @@ fn check_identify(
     phrase_owner: &mut HashMap<String, String>,
     problems: &mut Vec<Problem>,
 ) {
-    for phrase in &rules.phrases {
-        // Written in lower case with single spaces; matched with Polish
-        // letters folded too, so "błąd" and "blad" are one phrase.
-        let written = phrase
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let folded = identify::fold_phrase(phrase);
-        if folded.is_empty() {
-            problems.push(pl.problem("phrases", "an empty phrase", "remove it"));
-        } else if written != *phrase {
-            problems.push(pl.problem(
-                "phrases",
-                format!("the phrase \"{phrase}\" is not in its matching form"),
-                format!("write it as \"{written}\": lower case, single spaces"),
+    check_phrases(
+        pl,
+        &rules.phrases,
+        pl.key_line("phrases"),
+        phrase_owner,
+        problems,
+    );
+    for (n, case) in rules.case.iter().enumerate() {
+        let line = pl.case_line(n);
+        if case.phrases.is_empty() {
+            problems.push(pl.problem_on(
+                line,
+                "a case without phrases",
+                "give the case the phrases that name its situation, or remove it",
             ));
-        } else if let Some(owner) = phrase_owner.insert(folded, pl.slug.clone()) {
-            problems.push(pl.problem(
-                "phrases",
-                format!("the phrase \"{phrase}\" is also claimed by {owner}"),
-                "a phrase leads to one article; keep it in the one it fits best",
+        }
+        check_phrases(pl, &case.phrases, line, phrase_owner, problems);
+        if let Some(section) = &case.section {
+            check_section(pl, section, line, headings, problems);
+        }
+        if let Some(s) = &case.summary
+            && (s.pl.trim().is_empty() || s.en.trim().is_empty())
+        {
+            problems.push(pl.problem_on(
+                line,
+                "a case's summary is empty in one language",
+                "write the sentence in both pl and en, or leave the summary out",
             ));
         }
     }
@@ -434,20 +458,64 @@ fn check_identify(
         }
     }
     if let Some(section) = &rules.section {
-        for lang in Lang::ALL {
-            if !headings
-                .get(&(pl.slug.as_str(), lang))
-                .is_some_and(|ids| ids.contains(section.as_str()))
-            {
-                problems.push(pl.problem(
-                    "section",
-                    format!(
-                        "the section \"{section}\" does not exist in the {} file",
-                        lang.ui().language_name
-                    ),
-                    "name the id of a heading present in both languages, such as causes or sender",
-                ));
-            }
+        check_section(pl, section, pl.key_line("section"), headings, problems);
+    }
+}
+
+fn check_phrases(
+    pl: &Parsed,
+    phrases: &[String],
+    line: Option<usize>,
+    phrase_owner: &mut HashMap<String, String>,
+    problems: &mut Vec<Problem>,
+) {
+    for phrase in phrases {
+        // Written in lower case with single spaces; matched with Polish
+        // letters folded too, so "błąd" and "blad" are one phrase.
+        let written = phrase
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let folded = identify::fold_phrase(phrase);
+        if folded.is_empty() {
+            problems.push(pl.problem_on(line, "an empty phrase", "remove it"));
+        } else if written != *phrase {
+            problems.push(pl.problem_on(
+                line,
+                format!("the phrase \"{phrase}\" is not in its matching form"),
+                format!("write it as \"{written}\": lower case, single spaces"),
+            ));
+        } else if let Some(owner) = phrase_owner.insert(folded, pl.slug.clone()) {
+            problems.push(pl.problem_on(
+                line,
+                format!("the phrase \"{phrase}\" is also claimed by {owner}"),
+                "a phrase leads to one article; keep it in the one it fits best",
+            ));
+        }
+    }
+}
+
+fn check_section(
+    pl: &Parsed,
+    section: &str,
+    line: Option<usize>,
+    headings: &HashMap<(&str, Lang), HashSet<&str>>,
+    problems: &mut Vec<Problem>,
+) {
+    for lang in Lang::ALL {
+        if !headings
+            .get(&(pl.slug.as_str(), lang))
+            .is_some_and(|ids| ids.contains(section))
+        {
+            problems.push(pl.problem_on(
+                line,
+                format!(
+                    "the section \"{section}\" does not exist in the {} file",
+                    lang.ui().language_name
+                ),
+                "name the id of a heading present in both languages, such as causes or sender",
+            ));
         }
     }
 }
@@ -669,6 +737,34 @@ mod tests {
         assert!(p.contains("999 is not an HTTP status"), "{p}");
         assert!(p.contains("unknown bounce reason \"nosuchreason\""), "{p}");
         assert!(p.contains("the section \"nowhere\" does not exist"), "{p}");
+    }
+
+    #[test]
+    fn identify_cases_are_checked() {
+        let mut files = pair("http-403", "\"http-404\"");
+        files.extend(pair("http-404", "\"http-403\""));
+        files[0] = file(
+            "pl",
+            "http-403",
+            "[identify]\nphrases = [\"forbidden\"]\n[[identify.case]]\nphrases = []\n[[identify.case]]\nphrases = [\"Forbidden\", \"zablokowane\"]\nsection = \"nowhere\"\nsummary = { pl = \"Zablokowane.\", en = \" \" }\n",
+            "\"http-404\"",
+            &body(&["example", "causes", "visitor", "admin", "support"], 310),
+        );
+        let p = problems(&files).join("\n");
+        assert!(p.contains("a case without phrases"), "{p}");
+        // A case's phrases are checked with the article's own.
+        assert!(p.contains("write it as \"forbidden\""), "{p}");
+        assert!(p.contains("the section \"nowhere\" does not exist"), "{p}");
+        assert!(p.contains("summary is empty in one language"), "{p}");
+        // The problem points at the case's line.
+        assert!(
+            p.contains("content/pl/http-403.md:11: a case without phrases"),
+            "{p}"
+        );
+        assert!(
+            p.contains("content/pl/http-403.md:13: the phrase \"Forbidden\""),
+            "{p}"
+        );
     }
 
     #[test]

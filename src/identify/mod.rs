@@ -108,6 +108,15 @@ pub struct ArticleRule {
     pub reasons: Vec<String>,
     pub section: Option<String>,
     pub actor: Actor,
+    /// The summary a finding led here gets instead of its reason's sentence.
+    pub summary: Option<Summary>,
+}
+
+/// A finding's one-sentence summary, in Polish and English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub pl: String,
+    pub en: String,
 }
 
 /// The article a finding leads to.
@@ -116,6 +125,9 @@ pub struct ArticleMatch {
     pub slug: String,
     /// The id of the section to open, when the rule names one.
     pub section: Option<String>,
+    /// The rule's own summary, when it has one (see [`ArticleRule`]).
+    #[serde(skip)]
+    pub summary: Option<Summary>,
 }
 
 /// Facts pulled out of the text; only those found are set.

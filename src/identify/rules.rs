@@ -24,6 +24,7 @@ impl Choice<'_> {
         ArticleMatch {
             slug: self.rule.slug.clone(),
             section: self.rule.section.clone(),
+            summary: self.rule.summary.clone(),
         }
     }
 }

@@ -1124,6 +1124,39 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Greylisting, from Postfix's own log and from an Exim delay warning
+    // quoted in a Polish question: a temporary refusal the overview
+    // explains (its case for greylisting; see the test below).
+    one(
+        "greylisted-postfix-deferred-log.log",
+        &[mail(
+            Some(450),
+            "4.7.1",
+            "blocked",
+            OVERVIEW,
+            &[
+                ("recipient", Some("ola@klient.pl")),
+                ("remote_host", Some("mx.klient.pl")),
+                ("remote_ip", Some("203.0.113.7")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    one(
+        "greylisted-exim-delay-warning-pl.txt",
+        &[mail(
+            Some(451),
+            "4.7.1",
+            "blocked",
+            OVERVIEW,
+            &[
+                ("recipient", Some("ksiegowosc@biuro-rachunkowe.example.com")),
+                ("remote_host", Some("mx.biuro-rachunkowe.example.com")),
+                ("remote_ip", Some("198.51.100.77")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
     // 5.7.1 with no variant's wording: the reason's own article (spam
     // rejection) is a better answer than the 554 5.7.1 overview.
     one(
@@ -1532,6 +1565,35 @@ fn the_sender_acts_on_an_hourly_limit() {
     let findings = CLASSIFIER.classify(&text);
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].actor, Actor::Sender, "{findings:?}");
+}
+
+/// Greylisting is an article's case: nobody has to act, the result opens
+/// the overview's section on temporary refusals, and its summary says so
+/// instead of the reason's sentence about blocked servers.
+#[test]
+fn nobody_acts_on_greylisting() {
+    let lib = diagnoza::content::Library::from_files(&diagnoza::content::embedded_files())
+        .unwrap_or_else(|p| panic!("the embedded content has problems:\n{p}"));
+    for file in [
+        "greylisted-postfix-deferred-log.log",
+        "greylisted-exim-delay-warning-pl.txt",
+    ] {
+        let text = std::fs::read(fixtures().join(file)).expect("fixture");
+        let findings = CLASSIFIER.classify(&text);
+        assert_eq!(findings.len(), 1, "{file}: {findings:?}");
+        let f = &findings[0];
+        assert_eq!(f.actor, Actor::Nobody, "{file}");
+        let article = f.article.as_ref().expect("an article");
+        assert_eq!(article.section.as_deref(), Some("temporary"), "{file}");
+        for lang in [diagnoza::lang::Lang::Pl, diagnoza::lang::Lang::En] {
+            let answer = diagnoza::answer::answer(vec![f.clone()], &lib, lang).findings;
+            assert!(
+                answer[0].summary.to_lowercase().contains("greylisting"),
+                "{file} {lang:?}: {}",
+                answer[0].summary
+            );
+        }
+    }
 }
 
 #[test]
