@@ -327,9 +327,67 @@ pub fn smtp_command(folded: &str) -> Option<&'static str> {
         .map(|m| STAGES[m.pattern().as_usize()].1)
 }
 
+/// Wording in which a server refuses the sender rather than a recipient.
+const SENDER_REFUSALS: &[&str] = &[
+    "sender address rejected",
+    "sender rejected",
+    "sender verify failed",
+    "not owned by user",
+];
+
+/// The sender a diagnostic names. Postfix's log writes it as `from=<a@b>`;
+/// a reply that refuses the sender ("553 5.7.1 <a@b>: Sender address
+/// rejected", or any refusal of MAIL FROM) gives it in angle brackets.
+pub fn sender(excerpt: &str, folded: &str, command: Option<&str>) -> Option<String> {
+    let bracketed = |s: &str| {
+        s.split('<')
+            .skip(1)
+            .filter_map(|s| s.split_once('>').map(|(a, _)| a))
+            .find(|a| a.contains('@'))
+            .and_then(super::message::clean_address)
+    };
+    if let Some((_, rest)) = excerpt.split_once("from=<") {
+        return bracketed(&format!("<{rest}"));
+    }
+    let refused = command == Some("MAIL") || SENDER_REFUSALS.iter().any(|w| folded.contains(w));
+    refused.then(|| bracketed(excerpt)).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn senders_named_in_replies() {
+        let s = |t: &str, c| sender(t, &t.to_lowercase(), c);
+        assert_eq!(
+            s(
+                "553 5.7.1 <biuro@firma.pl>: Sender address rejected: not owned by user kontakt@firma.pl",
+                None
+            ),
+            Some("biuro@firma.pl".into())
+        );
+        assert_eq!(
+            s(
+                "NOQUEUE: reject: RCPT from x[192.0.2.1]: 554 5.7.1 <jan@b.pl>: Relay access denied; from=<ola@a.pl> to=<jan@b.pl> proto=ESMTP",
+                Some("RCPT")
+            ),
+            Some("ola@a.pl".into())
+        );
+        assert_eq!(
+            s(
+                "SMTP error from remote mail server after MAIL FROM:<ola@a.pl> SIZE=1200: 550 Access denied",
+                Some("MAIL")
+            ),
+            Some("ola@a.pl".into())
+        );
+        // A refused recipient is not the sender.
+        assert_eq!(
+            s("554 5.7.1 <jan@b.pl>: Relay access denied", Some("RCPT")),
+            None
+        );
+        assert_eq!(s("550 5.1.0 <>: Sender rejected", None), None);
+    }
 
     #[test]
     fn remote_servers_in_common_forms() {

@@ -304,7 +304,7 @@ impl Classifier {
                 recipient: Some(r),
                 ..Evidence::default()
             });
-            f.facts.sender = mail.to.first().cloned();
+            f.facts.sender = mail.to.first().cloned().or(f.facts.sender.take());
             out.push(f);
         }
     }
@@ -394,7 +394,7 @@ impl Classifier {
                     host_line: scan.host_line_before(s.line),
                     ..Evidence::default()
                 });
-                f.facts.sender = sender.cloned();
+                f.facts.sender = sender.cloned().or(f.facts.sender.take());
                 out.push(f);
             }
             return;
@@ -410,7 +410,7 @@ impl Classifier {
                 recipient: Some(r),
                 ..Evidence::default()
             });
-            f.facts.sender = sender.cloned();
+            f.facts.sender = sender.cloned().or(f.facts.sender.take());
             out.push(f);
         }
     }
@@ -567,6 +567,8 @@ impl Classifier {
             .map(|a| a.rule.actor)
             .or_else(|| tables::reason(reason).map(|r| r.actor))
             .unwrap_or(Actor::Sender);
+        let sender =
+            facts::sender(&excerpt, &folded, command).filter(|s| Some(s.as_str()) != recipient);
         Finding {
             kind: Kind::Smtp,
             code,
@@ -577,7 +579,7 @@ impl Classifier {
             excerpt,
             facts: Facts {
                 recipient: recipient.map(str::to_string),
-                sender: None,
+                sender,
                 remote_host,
                 remote_ip,
                 client_ip,

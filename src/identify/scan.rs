@@ -64,8 +64,11 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 34] = [
+const RECIPIENT_ANCHORS: [&str; 36] = [
     "adres odbiorcy",
+    // Gmail in Polish: "problem z dostarczeniem wiadomości do adresu a@b".
+    "wiadomość do adresu",
+    "wiadomości do adresu",
     "wiadomość do",
     "wiadomości do",
     "do adresu",

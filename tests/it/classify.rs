@@ -187,6 +187,17 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Gmail in Polish names the recipient after "wiadomości do adresu".
+    one(
+        "not-allowed-to-connect-gmail-pl.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "blocked",
+            NOT_ALLOWED,
+            &[("recipient", Some("biuro@kancelaria.example.pl"))],
+        )],
+    ),
     // Exim quoting a multi-line reply without a status, right after the
     // colon of "after initial connection:"; the dash is followed by an IP.
     one(
@@ -279,6 +290,7 @@ const ROWS: &[Row] = &[
             CLIENT_REJECTED,
             &[
                 ("recipient", Some("kontakt@sklep.example.pl")),
+                ("sender", Some("faktury@dostawca.example.com")),
                 ("client_ip", Some("203.0.113.10")),
                 ("smtp_command", Some("RCPT")),
             ],
@@ -700,7 +712,11 @@ const ROWS: &[Row] = &[
             "5.7.1",
             "rejected",
             SENDER,
-            &[("recipient", None)],
+            // The address the reply refuses is the sender's.
+            &[
+                ("recipient", None),
+                ("sender", Some("newsletter@example.pl")),
+            ],
         )],
     ),
     // A single-part bounce in quoted-printable, with a Polish preface.
