@@ -137,6 +137,8 @@ const PHRASES: &[(&str, u16)] = &[
     ("gateway timeout", 504),
     ("upstream timed out", 504),
     ("resource limit is reached", 508),
+    // Cloudflare's error 1016, sent with status 530.
+    ("origin dns error", 530),
     // Apache's own 406 page, which ModSecurity rules often send.
     (
         "an appropriate representation of the requested resource",
@@ -267,6 +269,7 @@ mod tests {
             codes("client intended to send too large body: 12582912 bytes"),
             [413]
         );
+        assert_eq!(codes("Error 1016 Origin DNS error"), [530]);
         assert_eq!(codes("HTTP/1.1 200 OK"), Vec::<u16>::new());
         assert_eq!(codes("Nothing to see"), Vec::<u16>::new());
     }

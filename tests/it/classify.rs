@@ -1409,6 +1409,11 @@ const ROWS: &[Row] = &[
     ),
     // Apache's log line for a script that ended before its headers.
     one("http-500-apache-premature-end.log", &[web(500, "http-500")]),
+    // Cloudflare's error 1016: a 530 that the 502 article explains.
+    one(
+        "http-530-cloudflare-origin-dns.txt",
+        &[web(530, "http-502")],
+    ),
     one("http-500-chrome-en.txt", &[web(500, "http-500")]),
     one("http-500-chrome-pl.txt", &[web(500, "http-500")]),
     one("http-500-curl-fail.txt", &[web(500, "http-500")]),
