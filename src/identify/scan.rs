@@ -64,11 +64,8 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 36] = [
+const RECIPIENT_ANCHORS: [&str; 34] = [
     "adres odbiorcy",
-    // Gmail in Polish: "problem z dostarczeniem wiadomości do adresu a@b".
-    "wiadomość do adresu",
-    "wiadomości do adresu",
     "wiadomość do",
     "wiadomości do",
     "do adresu",
@@ -131,10 +128,25 @@ fn names_sender(before: &str) -> bool {
         .any(|w| word.eq_ignore_ascii_case(w))
 }
 
-/// Reads the address written right after an anchor: `: <a@b>`,
-/// `rfc822; a@b`, ` a@b,`.
+/// Nouns a report may write between an anchor and the address: Gmail's
+/// Polish "dostarczeniem wiadomości do adresu a@b", "do odbiorcy a@b".
+const NOUNS: [&str; 5] = ["adresu", "odbiorcy", "adresata", "address", "recipient"];
+
+/// Reads the address written right after an anchor, maybe after one of
+/// [`NOUNS`]: `: <a@b>`, `rfc822; a@b`, ` a@b,`, ` adresu a@b`.
 fn address_after(text: &str) -> Option<String> {
     let t = text.trim_start_matches([' ', '\t', ':']);
+    let t = NOUNS
+        .iter()
+        .find_map(|n| {
+            let rest = t
+                .get(..n.len())
+                .filter(|w| w.eq_ignore_ascii_case(n))
+                .map(|_| &t[n.len()..])?;
+            rest.starts_with([' ', '\t', ':'])
+                .then(|| rest.trim_start_matches([' ', '\t', ':']))
+        })
+        .unwrap_or(t);
     let t = match t.get(..7) {
         Some(p) if p.eq_ignore_ascii_case("rfc822;") => t[7..].trim_start(),
         _ => t,

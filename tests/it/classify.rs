@@ -243,6 +243,28 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("zamowienia@hurtownia.example.com"))],
         )],
     ),
+    // cPanel's other hourly limit, on failed and deferred deliveries.
+    one(
+        "speeding-cpanel-defers-limit.txt",
+        &[unstated(
+            None,
+            "speeding",
+            None,
+            &[("recipient", Some("newsletter-lista@partner.example.com"))],
+        )],
+    ),
+    // A Polish client's report: the recipient after "do odbiorcy", past
+    // the earlier "wiadomości do".
+    one(
+        "mailbox-full-polish-do-odbiorcy.txt",
+        &[mail(
+            Some(552),
+            "5.2.2",
+            "mailboxfull",
+            None,
+            &[("recipient", Some("jan.kowalski@poczta.example.pl"))],
+        )],
+    ),
     // Gmail's connection failure, quoted under a customer's question full of
     // other numbers: the server is named only in brackets, "[host. ip: ...]".
     one(
@@ -1582,10 +1604,15 @@ fn fixtures_give_the_expected_findings() {
 /// retried by anyone.
 #[test]
 fn the_sender_acts_on_an_hourly_limit() {
-    let text = std::fs::read(fixtures().join("speeding-cpanel-hourly-limit.txt")).expect("fixture");
-    let findings = CLASSIFIER.classify(&text);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0].actor, Actor::Sender, "{findings:?}");
+    for file in [
+        "speeding-cpanel-hourly-limit.txt",
+        "speeding-cpanel-defers-limit.txt",
+    ] {
+        let text = std::fs::read(fixtures().join(file)).expect("fixture");
+        let findings = CLASSIFIER.classify(&text);
+        assert_eq!(findings.len(), 1, "{file}: {findings:?}");
+        assert_eq!(findings[0].actor, Actor::Sender, "{file}: {findings:?}");
+    }
 }
 
 /// Greylisting is an article's case: nobody has to act, the result opens
