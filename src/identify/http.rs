@@ -92,6 +92,21 @@ const NAMES: &[(u16, &str)] = &[
     (508, "resource limit is reached"),
     (509, "bandwidth limit exceeded"),
     (511, "network authentication required"),
+    // Polish names, as Polish editions of IIS and of web applications
+    // write them ("Błąd HTTP 404.0 - Nie znaleziono").
+    (400, "nieprawidłowe żądanie"),
+    (401, "brak autoryzacji"),
+    (403, "zabroniony"),
+    (403, "dostęp zabroniony"),
+    (404, "nie znaleziono"),
+    (405, "niedozwolona metoda"),
+    (429, "zbyt wiele żądań"),
+    (500, "wewnętrzny błąd serwera"),
+    (502, "nieprawidłowa brama"),
+    (502, "zła brama"),
+    (503, "usługa niedostępna"),
+    (503, "usługa jest niedostępna"),
+    (504, "przekroczono limit czasu bramy"),
     // Cloudflare's own errors about the origin server.
     (520, "web server is returning an unknown error"),
     (521, "web server is down"),
@@ -123,7 +138,7 @@ static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a reason phrase is one the status is written with.
 fn phrase_fits(code: u16, phrase: &str) -> bool {
-    let phrase = phrase.to_ascii_lowercase();
+    let phrase = phrase.to_lowercase();
     NAMES.iter().any(|&(c, n)| c == code && n == phrase)
 }
 
@@ -136,6 +151,7 @@ const PHRASES: &[(&str, u16)] = &[
     ("gateway time-out", 504),
     ("gateway timeout", 504),
     ("upstream timed out", 504),
+    ("przekroczono limit czasu bramy", 504),
     ("resource limit is reached", 508),
     // Cloudflare's error 1016, sent with status 530.
     ("origin dns error", 530),
@@ -270,6 +286,10 @@ mod tests {
             [413]
         );
         assert_eq!(codes("Error 1016 Origin DNS error"), [530]);
+        // Polish names, in any letter case.
+        assert_eq!(codes("404 - Nie znaleziono"), [404]);
+        assert_eq!(codes("500 WEWNĘTRZNY BŁĄD SERWERA"), [500]);
+        assert_eq!(codes("Przekroczono limit czasu bramy"), [504]);
         assert_eq!(codes("HTTP/1.1 200 OK"), Vec::<u16>::new());
         assert_eq!(codes("Nothing to see"), Vec::<u16>::new());
     }

@@ -1431,6 +1431,10 @@ const ROWS: &[Row] = &[
     ),
     // Apache's log line for a script that ended before its headers.
     one("http-500-apache-premature-end.log", &[web(500, "http-500")]),
+    // Statuses under their Polish names, as Polish editions of servers and
+    // applications print them.
+    one("http-500-polish-name.txt", &[web(500, "http-500")]),
+    one("http-504-polish-name.txt", &[web(504, "http-502")]),
     // Cloudflare's error 1016: a 530 that the 502 article explains.
     one(
         "http-530-cloudflare-origin-dns.txt",
