@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::tables;
+
 /// An HTTP error found on one logical line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpHit {
@@ -17,8 +19,9 @@ pub struct HttpHit {
 
 static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
     [
-        // Status lines: "HTTP/1.1 503 Service Unavailable", "HTTP/2 403".
-        (r"(?i)\bhttp/[0-9](?:\.[0-9])?\s+([1-5][0-9]{2})\b", 9),
+        // Status lines: "HTTP/1.1 503 Service Unavailable", "HTTP/2 403";
+        // people write "HTTP 403".
+        (r"(?i)\bhttp(?:/[0-9](?:\.[0-9])?)?\s+([1-5][0-9]{2})\b", 9),
         // Chrome: "HTTP ERROR 500", Polish "BŁĄD HTTP 500"; IIS: "HTTP Error 404.0".
         (r"(?i)\b(?:http\s+error|b[łl][ąa]d\s+http|http\s+b[łl][ąa]d)\s*([1-5][0-9]{2})\b", 9),
         // curl -f: "The requested URL returned error: 403".
@@ -117,6 +120,22 @@ const NAMES: &[(u16, &str)] = &[
     (526, "invalid ssl certificate"),
 ];
 
+/// A line that is only a status, maybe after "error", "błąd" or "kod":
+/// "403", "Error 500.", "błąd 503".
+static BARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:error|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)\s*:?\s*)?([45][0-9]{2})\s*[.!]?\s*$")
+        .expect("valid regex")
+});
+
+/// Whether a number written with nothing around it, or only after "error",
+/// is the web server's status rather than an SMTP reply: a status that SMTP
+/// does not use, or one of 500–504. SMTP uses those too, but for protocol
+/// errors that mail programs report with their text ("500 5.5.1 Command
+/// unrecognized"); a bare "Error 500" is a web page's.
+fn web_first(code: u16) -> bool {
+    tables::http(code).is_some() && (tables::reply(code).is_none() || (500..=504).contains(&code))
+}
+
 /// "403 Forbidden" and friends: a code followed by a reason phrase from
 /// [`NAMES`], the code maybe in brackets (.NET's "returned an error: (404)
 /// Not Found") or followed by a separator (Laravel's "419 | Page Expired").
@@ -175,8 +194,12 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
             continue;
         }
         let mut best: Option<HttpHit> = None;
+        // Only statuses HTTP has: "błąd 550" is a mail server's.
         let mut consider = |code: u16, strength: u8| {
-            if (400..=599).contains(&code) && best.as_ref().is_none_or(|b| strength > b.strength) {
+            if (400..=599).contains(&code)
+                && tables::http(code).is_some()
+                && best.as_ref().is_none_or(|b| strength > b.strength)
+            {
                 best = Some(HttpHit {
                     code,
                     line: i,
@@ -187,6 +210,12 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
         for (re, strength) in WITH_CODE.iter() {
             if let Some(c) = re.captures(line) {
                 consider(c[1].parse().unwrap_or(0), *strength);
+            }
+        }
+        if let Some(c) = BARE.captures(line) {
+            let code = c[1].parse().unwrap_or(0);
+            if web_first(code) {
+                consider(code, 8);
             }
         }
         if let Some(code) = CODE_NAME.captures_iter(line).find_map(|c| {
@@ -286,6 +315,15 @@ mod tests {
             [413]
         );
         assert_eq!(codes("Error 1016 Origin DNS error"), [530]);
+        // A status alone, or after "error": the web's unless only SMTP
+        // means something by it.
+        assert_eq!(codes("403"), [403]);
+        assert_eq!(codes("HTTP 403"), [403]);
+        assert_eq!(codes("Error 500."), [500]);
+        assert_eq!(codes("błąd 503"), [503]);
+        assert_eq!(codes("550"), Vec::<u16>::new());
+        assert_eq!(codes("błąd 550"), Vec::<u16>::new());
+        assert_eq!(codes("421"), Vec::<u16>::new());
         // Polish names, in any letter case.
         assert_eq!(codes("404 - Nie znaleziono"), [404]);
         assert_eq!(codes("500 WEWNĘTRZNY BŁĄD SERWERA"), [500]);

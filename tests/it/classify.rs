@@ -1431,6 +1431,10 @@ const ROWS: &[Row] = &[
     ),
     // Apache's log line for a script that ended before its headers.
     one("http-500-apache-premature-end.log", &[web(500, "http-500")]),
+    // A status as people type it: "HTTP 403" in a sentence, or a bare
+    // number that only the web uses that way.
+    one("http-403-typed-pl.txt", &[web(403, "http-403")]),
+    one("http-500-bare-number.txt", &[web(500, "http-500")]),
     // Statuses under their Polish names, as Polish editions of servers and
     // applications print them.
     one("http-500-polish-name.txt", &[web(500, "http-500")]),
