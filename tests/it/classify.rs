@@ -1431,6 +1431,18 @@ const ROWS: &[Row] = &[
     ),
     // Apache's log line for a script that ended before its headers.
     one("http-500-apache-premature-end.log", &[web(500, "http-500")]),
+    // WordPress's own refusal of a screen (a 403 it sends itself).
+    one(
+        "http-403-wordpress-not-allowed.txt",
+        &[web(403, "http-403")],
+    ),
+    // LiteSpeed out of PHP processes, and Apache's log when PHP-FPM finds
+    // no script: each named only in words.
+    one("http-503-litespeed-busy.txt", &[web(503, "http-503")]),
+    one(
+        "http-404-php-fpm-primary-script.log",
+        &[web(404, "http-404")],
+    ),
     // A status as people type it: "HTTP 403" in a sentence, or a bare
     // number that only the web uses that way.
     one("http-403-typed-pl.txt", &[web(403, "http-403")]),
