@@ -205,8 +205,14 @@ const ORIGINAL_MARKERS: &[&str] = &[
 ///
 /// The copy often holds addresses and numbers that have nothing to do with
 /// the failure; it is returned apart so its headers can still name the
-/// recipient.
+/// recipient. A marker with no reply before it and one after it is a
+/// forward's ("-----Original Message-----" above a forwarded bounce), not
+/// a copy's, and is passed over.
 pub fn split_original(text: &str) -> (&str, &str) {
+    let names_reply = |s: &str| {
+        super::smtp::find_reply(s).is_some()
+            || super::smtp::find_status(s).is_some_and(|st| st.starts_with(['4', '5']))
+    };
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let first = line.bytes().find(|b| *b != b' ' && *b != b'\t');
@@ -225,7 +231,9 @@ pub fn split_original(text: &str) -> (&str, &str) {
         };
         if lower_ok || t.eq_ignore_ascii_case("content-type: message/rfc822") {
             let rest = text[offset + line.len()..].trim_start_matches('\n');
-            return (&text[..offset], rest);
+            if names_reply(&text[..offset]) || !names_reply(rest) {
+                return (&text[..offset], rest);
+            }
         }
         offset += line.len();
     }
@@ -660,5 +668,11 @@ mod tests {
         let (bounce, original) = split_original(text);
         assert_eq!(bounce, "error 550\n\n");
         assert_eq!(original, "To: x@y\n");
+        // A forward's marker, above the bounce it forwards, is passed over.
+        let forward = "Klient przesłał:\n-----Original Message-----\nFrom: postmaster@a\n\nRemote Server returned '550 5.7.1 Unable to relay'\n";
+        assert_eq!(split_original(forward), (forward, ""));
+        // A copy with no reply in it is cut even when nothing before names one.
+        let quiet = "Mail could not be delivered.\n--- Original message follows.\nX-Mailman-Version: 2.0.8\n";
+        assert_eq!(split_original(quiet).1, "X-Mailman-Version: 2.0.8\n");
     }
 }

@@ -187,6 +187,21 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // An Outlook NDR forwarded under "-----Original Message-----": the
+    // marker is the forward's, not the start of a returned copy.
+    one(
+        "unable-to-relay-outlook-forward-original-message.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[
+                ("recipient", Some("zakupy@odbiorca.example.com")),
+                ("remote_host", Some("mx.odbiorca.example.com")),
+            ],
+        )],
+    ),
     // Gmail in Polish names the recipient after "wiadomości do adresu".
     one(
         "not-allowed-to-connect-gmail-pl.txt",
