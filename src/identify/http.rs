@@ -242,6 +242,16 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
         {
             hit.strength = 8;
         }
+        // "Error 500", "błąd 503 na stronie": a status SMTP uses only for
+        // protocol errors, after the word a web page writes it with, in a
+        // line that does not speak of SMTP.
+        if let Some(b) = best.as_mut()
+            && b.strength == 6
+            && web_first(b.code)
+            && !line.to_ascii_lowercase().contains("smtp")
+        {
+            b.strength = 8;
+        }
         hits.extend(best);
     }
     hits

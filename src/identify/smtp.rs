@@ -246,7 +246,7 @@ pub fn replies(text: &str) -> Vec<Reply> {
             || before.ends_with("reply")
             || [
                 "said", "returned", "reply", "response", "error", "code", "smtp", "status",
-                "reason", "failed", "answered", "rejected",
+                "reason", "failed", "answered", "rejected", "błąd", "blad", "kod",
             ]
             .iter()
             .any(|w| lower_before.ends_with(w));

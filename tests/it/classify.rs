@@ -1458,6 +1458,16 @@ const ROWS: &[Row] = &[
         "http-404-php-fpm-primary-script.log",
         &[web(404, "http-404")],
     ),
+    // "Błąd 500" in a customer's sentence is the web page's; "błąd 550"
+    // only a mail server's (HTTP has no such status).
+    one(
+        "http-500-polish-blad-in-sentence.txt",
+        &[web(500, "http-500")],
+    ),
+    one(
+        "onhold-polish-blad-550.txt",
+        &[unstated(Some(550), "onhold", None, &[])],
+    ),
     // A status as people type it: "HTTP 403" in a sentence, or a bare
     // number that only the web uses that way.
     one("http-403-typed-pl.txt", &[web(403, "http-403")]),
