@@ -668,6 +668,13 @@ fn mention(line: &str) -> Option<String> {
     }
     if let Some(a) = RECIPIENT_FINDER
         .find_iter(line)
+        // An anchor begins a word: "to:" is not the end of Polish "Konto:".
+        .filter(|m| {
+            line[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
         .filter(|m| !names_sender(&line[..m.start()]))
         .find_map(|m| address_after(&line[m.end()..]))
     {

@@ -187,6 +187,18 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Polish Outlook's send error: the account ("Konto: a@b") is the
+    // sender's, and "to:" inside "Konto:" names no recipient.
+    one(
+        "relay-access-denied-outlook-pl-0x800ccc79.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[("recipient", Some("klient@odbiorca.example.com"))],
+        )],
+    ),
     // An Outlook NDR forwarded under "-----Original Message-----": the
     // marker is the forward's, not the start of a returned copy.
     one(
