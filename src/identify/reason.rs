@@ -348,6 +348,12 @@ impl Reasons {
                 .iter()
                 .copied()
                 .find(|r| text.has(r))
+                // A security refusal that names a blocklist ("550 5.7.1
+                // 192.0.2.9 listed at dnsbl-1.uceprotect.net") is a block.
+                .or_else(|| {
+                    (input.names_blocklist && st.is_none_or(|r| r == "securityerror"))
+                        .then_some("blocked")
+                })
                 .or(st)
                 .or_else(|| {
                     let class = input.status.map(|s| &s[..s.len().min(3)]);

@@ -214,6 +214,23 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // A 5.7.1 that names the list the sending server is on: a block, not
+    // the status's vague security error.
+    one(
+        "client-blocked-uceprotect-listed-at.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("biuro@hurtownia-opon.example.com")),
+                ("client_ip", Some("203.0.113.25")),
+                ("blocklist", Some("UCEPROTECT")),
+                ("remote_ip", Some("198.51.100.140")),
+            ],
+        )],
+    ),
     // Gmail in Polish names the recipient after "wiadomości do adresu".
     one(
         "not-allowed-to-connect-gmail-pl.txt",
