@@ -190,17 +190,30 @@ pub fn remote_mta(value: &str) -> (Option<String>, Option<String>) {
 /// paste does not say which server replied.
 pub fn url_hosts(folded: &str) -> impl Iterator<Item = &str> {
     let bytes = folded.as_bytes();
-    memchr::memchr_iter(b':', bytes).filter_map(move |i| {
+    let with_scheme = memchr::memchr_iter(b':', bytes).filter_map(move |i| {
         if bytes.get(i + 1..i + 3) != Some(b"//") {
             return None;
         }
-        let rest = &folded[i + 3..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-            .unwrap_or(rest.len());
-        let host = rest[..end].trim_end_matches('.');
-        host.contains('.').then_some(host)
-    })
+        host_at(&folded[i + 3..])
+    });
+    // "please visit www.messagelabs.com/support/": an address without
+    // its scheme.
+    let bare = memchr::memmem::find_iter(bytes, b"www.").filter_map(move |i| {
+        let starts_word = i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric()
+                || matches!(bytes[i - 1], b'/' | b'.' | b'-'));
+        starts_word.then(|| host_at(&folded[i..])).flatten()
+    });
+    with_scheme.chain(bare)
+}
+
+/// The host name a URL's text starts with, if it has a dot.
+fn host_at(rest: &str) -> Option<&str> {
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .unwrap_or(rest.len());
+    let host = rest[..end].trim_end_matches('.');
+    host.contains('.').then_some(host)
 }
 
 /// Returns the IP addresses written in a text, in order.
@@ -434,6 +447,13 @@ mod tests {
             ["service.mail.qq.com", "example.org"]
         );
         assert_eq!(url_hosts("550 see file:///tmp").count(), 0);
+        // An address without its scheme, from "www." on; not inside a URL
+        // already read.
+        assert_eq!(
+            url_hosts("please visit www.messagelabs.com/support/ for more").collect::<Vec<_>>(),
+            ["www.messagelabs.com"]
+        );
+        assert_eq!(url_hosts("see https://www.example.org/x").count(), 1);
     }
 
     #[test]

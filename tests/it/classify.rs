@@ -1346,6 +1346,18 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // The same provider known only from the address it gives, written
+    // without "https://".
+    one(
+        "provider-messagelabs-www-link.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "badreputation",
+            NOT_ALLOWED,
+            &[("recipient", None)],
+        )],
+    ),
     // Microsoft's 5.7.511 bans the sending server's address, not the
     // sender's: the client-host-blocked article, not the sender one.
     one(
