@@ -1487,6 +1487,15 @@ const ROWS: &[Row] = &[
     ),
     // Apache's log line for a script that ended before its headers.
     one("http-500-apache-premature-end.log", &[web(500, "http-500")]),
+    // Server error logs, each for a status it does not write: nginx's
+    // missing file (404), Apache's redirect loop (500) and its unreadable
+    // .htaccess (403).
+    one("http-404-nginx-error-log.log", &[web(404, "http-404")]),
+    one("http-500-apache-redirect-loop.log", &[web(500, "http-500")]),
+    one(
+        "http-403-apache-htaccess-unreadable.log",
+        &[web(403, "http-403")],
+    ),
     // WordPress's own refusal of a screen (a 403 it sends itself).
     one(
         "http-403-wordpress-not-allowed.txt",
