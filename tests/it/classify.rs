@@ -214,6 +214,18 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // A refused HELO name: the client-host-rejected article's case, which
+    // the sender fixes (see the test below).
+    one(
+        "helo-rejected-scanner-pl.txt",
+        &[mail(
+            Some(504),
+            "5.5.2",
+            "blocked",
+            CLIENT_REJECTED,
+            &[("recipient", None)],
+        )],
+    ),
     // A 5.7.1 that names the list the sending server is on: a block, not
     // the status's vague security error.
     one(
@@ -1737,6 +1749,18 @@ fn nobody_acts_on_greylisting() {
             );
         }
     }
+}
+
+/// A refused HELO name is fixed where the mail leaves from: the sender
+/// acts, and the result opens the section that says how.
+#[test]
+fn the_sender_fixes_a_refused_helo() {
+    let text = std::fs::read(fixtures().join("helo-rejected-scanner-pl.txt")).expect("fixture");
+    let findings = CLASSIFIER.classify(&text);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].actor, Actor::Sender, "{findings:?}");
+    let article = findings[0].article.as_ref().expect("an article");
+    assert_eq!(article.section.as_deref(), Some("helo"));
 }
 
 #[test]
