@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use super::Problem;
-use crate::identify::Actor;
+use crate::identify::{Actor, Summary};
 
 /// Where an article is listed on the home page.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -72,15 +72,7 @@ pub struct Case {
     pub actor: Option<Actor>,
     /// The result's one-sentence summary, in both languages; the bounce
     /// reason's sentence when not given.
-    pub summary: Option<Sentence>,
-}
-
-/// A sentence in both languages.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sentence {
-    pub pl: String,
-    pub en: String,
+    pub summary: Option<Summary>,
 }
 
 /// An article file split into its parts.

@@ -316,6 +316,8 @@ impl Library {
                 .case
                 .iter()
                 .map(|c| ArticleRule {
+                    slug: article.slug.clone(),
+                    kind: article.kind,
                     phrases: c.phrases.clone(),
                     statuses: Vec::new(),
                     http: Vec::new(),
@@ -326,7 +328,6 @@ impl Library {
                         pl: s.pl.trim().to_string(),
                         en: s.en.trim().to_string(),
                     }),
-                    ..article.clone()
                 })
                 .collect();
             rules.push(article);

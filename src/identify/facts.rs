@@ -360,7 +360,10 @@ pub fn sender(excerpt: &str, folded: &str, command: Option<&str>) -> Option<Stri
             .and_then(super::message::clean_address)
     };
     if let Some((_, rest)) = excerpt.split_once("from=<") {
-        return bracketed(&format!("<{rest}"));
+        // Postfix writes the null sender of a bounce as `from=<>`.
+        return rest
+            .split_once('>')
+            .and_then(|(a, _)| super::message::clean_address(a));
     }
     let refused = command == Some("MAIL") || SENDER_REFUSALS.iter().any(|w| folded.contains(w));
     refused.then(|| bracketed(excerpt)).flatten()
@@ -400,6 +403,13 @@ mod tests {
             None
         );
         assert_eq!(s("550 5.1.0 <>: Sender rejected", None), None);
+        assert_eq!(
+            s(
+                "reject: RCPT from x[192.0.2.1]: 550 5.1.1 <jan@b.pl>: User unknown; from=<> to=<jan@b.pl>",
+                Some("RCPT")
+            ),
+            None
+        );
     }
 
     #[test]

@@ -17,13 +17,25 @@ pub struct HttpHit {
     pub strength: u8,
 }
 
+/// The words a status number is written after: "Error 522", "Błąd 404",
+/// "kod błędu 500", "status 503" (a macro, so that patterns can `concat!`
+/// it).
+macro_rules! error_words {
+    () => {
+        r"(?:error|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)"
+    };
+}
+
 static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
     [
         // Status lines: "HTTP/1.1 503 Service Unavailable", "HTTP/2 403";
         // people write "HTTP 403".
         (r"(?i)\bhttp(?:/[0-9](?:\.[0-9])?)?\s+([1-5][0-9]{2})\b", 9),
         // Chrome: "HTTP ERROR 500", Polish "BŁĄD HTTP 500"; IIS: "HTTP Error 404.0".
-        (r"(?i)\b(?:http\s+error|b[łl][ąa]d\s+http|http\s+b[łl][ąa]d)\s*([1-5][0-9]{2})\b", 9),
+        (
+            r"(?i)\b(?:http\s+error|b[łl][ąa]d\s+http|http\s+b[łl][ąa]d)\s*([1-5][0-9]{2})\b",
+            9,
+        ),
         // curl -f: "The requested URL returned error: 403".
         (r"(?i)returned error:?\s*([1-5][0-9]{2})\b", 9),
         // Access logs: "GET /x HTTP/1.1" 404 1234.
@@ -31,7 +43,10 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
         // Cloudflare "Error code 521": only web pages write it this way.
         (r"(?i)\berror\s+code\s*:?\s*([45][0-9]{2})\b", 8),
         // "Error 522", "Błąd 404", "kod błędu 500", "status 503".
-        (r"(?i)\b(?:error|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)\s*:?\s*([45][0-9]{2})\b", 6),
+        (
+            concat!(r"(?i)\b", error_words!(), r"\s*:?\s*([45][0-9]{2})\b"),
+            6,
+        ),
     ]
     .into_iter()
     .map(|(p, s)| (Regex::new(p).expect("valid regex"), s))
@@ -123,8 +138,12 @@ const NAMES: &[(u16, &str)] = &[
 /// A line that is only a status, maybe after "error", "błąd" or "kod":
 /// "403", "Error 500.", "błąd 503".
 static BARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:error|b[łl][ąa]d|kod(?:\s+b[łl][ęe]du)?|status(?:\s+code)?|code)\s*:?\s*)?([45][0-9]{2})\s*[.!]?\s*$")
-        .expect("valid regex")
+    Regex::new(concat!(
+        r"(?i)^\s*(?:",
+        error_words!(),
+        r"\s*:?\s*)?([45][0-9]{2})\s*[.!]?\s*$"
+    ))
+    .expect("valid regex")
 });
 
 /// Whether a number written with nothing around it, or only after "error",
@@ -234,23 +253,19 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
         if let Some(code) = phrase_code {
             consider(code, 4);
         }
-        // "Error 503 Backend fetch failed": a number an SMTP server could
-        // send too, but with the wording of a web page for the same status.
+        // A number an SMTP server could send too, after "error" or the like,
+        // is clearly the web's when a web article's wording for the same
+        // status is on the line ("Error 503 Backend fetch failed"), or when
+        // SMTP uses it only for protocol errors and the line does not speak
+        // of SMTP ("Error 500", "błąd 503 na stronie").
         if let Some(hit) = best.as_mut()
             && hit.strength >= 6
-            && phrase_code == Some(hit.code)
+            && (phrase_code == Some(hit.code)
+                || hit.strength == 6
+                    && web_first(hit.code)
+                    && !line.to_ascii_lowercase().contains("smtp"))
         {
             hit.strength = 8;
-        }
-        // "Error 500", "błąd 503 na stronie": a status SMTP uses only for
-        // protocol errors, after the word a web page writes it with, in a
-        // line that does not speak of SMTP.
-        if let Some(b) = best.as_mut()
-            && b.strength == 6
-            && web_first(b.code)
-            && !line.to_ascii_lowercase().contains("smtp")
-        {
-            b.strength = 8;
         }
         hits.extend(best);
     }

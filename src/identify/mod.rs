@@ -113,7 +113,8 @@ pub struct ArticleRule {
 }
 
 /// A finding's one-sentence summary, in Polish and English.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Summary {
     pub pl: String,
     pub en: String,

@@ -1705,8 +1705,14 @@ fn fixtures_give_the_expected_findings() {
     );
 }
 
-/// A fixture without a row would never be checked; a row without a fixture
-/// is a typo.
+/// Classifies a fixture that holds one error and returns its finding.
+fn only_finding(file: &str) -> Finding {
+    let text = std::fs::read(fixtures().join(file)).expect("fixture");
+    let mut findings = CLASSIFIER.classify(&text);
+    assert_eq!(findings.len(), 1, "{file}: {findings:?}");
+    findings.remove(0)
+}
+
 /// Sending too fast is the sender's to fix: a discarded message is not
 /// retried by anyone.
 #[test]
@@ -1715,10 +1721,8 @@ fn the_sender_acts_on_an_hourly_limit() {
         "speeding-cpanel-hourly-limit.txt",
         "speeding-cpanel-defers-limit.txt",
     ] {
-        let text = std::fs::read(fixtures().join(file)).expect("fixture");
-        let findings = CLASSIFIER.classify(&text);
-        assert_eq!(findings.len(), 1, "{file}: {findings:?}");
-        assert_eq!(findings[0].actor, Actor::Sender, "{file}: {findings:?}");
+        let f = only_finding(file);
+        assert_eq!(f.actor, Actor::Sender, "{file}: {f:?}");
     }
 }
 
@@ -1733,10 +1737,7 @@ fn nobody_acts_on_greylisting() {
         "greylisted-postfix-deferred-log.log",
         "greylisted-exim-delay-warning-pl.txt",
     ] {
-        let text = std::fs::read(fixtures().join(file)).expect("fixture");
-        let findings = CLASSIFIER.classify(&text);
-        assert_eq!(findings.len(), 1, "{file}: {findings:?}");
-        let f = &findings[0];
+        let f = only_finding(file);
         assert_eq!(f.actor, Actor::Nobody, "{file}");
         let article = f.article.as_ref().expect("an article");
         assert_eq!(article.section.as_deref(), Some("temporary"), "{file}");
@@ -1755,14 +1756,14 @@ fn nobody_acts_on_greylisting() {
 /// acts, and the result opens the section that says how.
 #[test]
 fn the_sender_fixes_a_refused_helo() {
-    let text = std::fs::read(fixtures().join("helo-rejected-scanner-pl.txt")).expect("fixture");
-    let findings = CLASSIFIER.classify(&text);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0].actor, Actor::Sender, "{findings:?}");
-    let article = findings[0].article.as_ref().expect("an article");
+    let f = only_finding("helo-rejected-scanner-pl.txt");
+    assert_eq!(f.actor, Actor::Sender, "{f:?}");
+    let article = f.article.as_ref().expect("an article");
     assert_eq!(article.section.as_deref(), Some("helo"));
 }
 
+/// A fixture without a row would never be checked; a row without a fixture
+/// is a typo.
 #[test]
 fn every_fixture_has_one_row() {
     let on_disk: BTreeSet<String> = std::fs::read_dir(fixtures())
