@@ -17,6 +17,10 @@ pub struct HttpHit {
     pub strength: u8,
 }
 
+/// The strength of a status known only from wording, with no number
+/// written: the weakest kind of hit.
+pub const PHRASE_STRENGTH: u8 = 4;
+
 /// The words a status number is written after: "Error 522", "Błąd 404",
 /// "kod błędu 500", "status 503" (a macro, so that patterns can `concat!`
 /// it).
@@ -246,12 +250,12 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
         let lower = line.to_lowercase();
         for (phrase, code) in PHRASES {
             if lower.contains(phrase) {
-                consider(*code, 4);
+                consider(*code, PHRASE_STRENGTH);
             }
         }
         let phrase_code = named(line);
         if let Some(code) = phrase_code {
-            consider(code, 4);
+            consider(code, PHRASE_STRENGTH);
         }
         // A number an SMTP server could send too, after "error" or the like,
         // is clearly the web's when a web article's wording for the same

@@ -592,6 +592,7 @@ impl Classifier {
 
     fn read_http(&self, scan: &scan::Scan, mut hits: Vec<http::HttpHit>, out: &mut Vec<Finding>) {
         hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
+        let start = out.len();
         let mut seen = Vec::new();
         for hit in hits {
             if seen.contains(&hit.code) {
@@ -604,6 +605,18 @@ impl Classifier {
                 .rules
                 .by_phrase(Kind::Http, &folded)
                 .or_else(|| self.rules.by_http(hit.code));
+            // A page's further wording for the error already found ("Resource
+            // Limit Is Reached", then "exceeded resource limit") is not a
+            // second error: only a status written as a number would be.
+            let slug = article.as_ref().map(|a| a.rule.slug.as_str());
+            if hit.strength <= http::PHRASE_STRENGTH
+                && slug.is_some()
+                && out[start..]
+                    .iter()
+                    .any(|f| f.article.as_ref().map(|a| a.slug.as_str()) == slug)
+            {
+                continue;
+            }
             let actor = article.as_ref().map_or(
                 if hit.code < 500 {
                     Actor::Visitor

@@ -64,7 +64,7 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 34] = [
+const RECIPIENT_ANCHORS: [&str; 36] = [
     "adres odbiorcy",
     "wiadomość do",
     "wiadomości do",
@@ -82,6 +82,9 @@ const RECIPIENT_ANCHORS: [&str; 34] = [
     // Exim's reject log: "F=<sender> rejected RCPT <recipient>: ...".
     "rejected rcpt",
     "to=<",
+    // Dovecot's delivery log: "lmtp(a@b)<pid><session>: Error: ...".
+    "lmtp(",
+    "lda(",
     "** ",
     "final-recipient:",
     "original-recipient:",
@@ -129,8 +132,17 @@ fn names_sender(before: &str) -> bool {
 }
 
 /// Nouns a report may write between an anchor and the address: Gmail's
-/// Polish "dostarczeniem wiadomości do adresu a@b", "do odbiorcy a@b".
-const NOUNS: [&str; 5] = ["adresu", "odbiorcy", "adresata", "address", "recipient"];
+/// Polish "dostarczeniem wiadomości do adresu a@b", "do odbiorcy a@b",
+/// "wiadomości do skrzynki a@b".
+const NOUNS: [&str; 7] = [
+    "adresu",
+    "odbiorcy",
+    "adresata",
+    "skrzynki",
+    "address",
+    "recipient",
+    "mailbox",
+];
 
 /// Reads the address written right after an anchor, maybe after one of
 /// [`NOUNS`]: `: <a@b>`, `rfc822; a@b`, ` a@b,`, ` adresu a@b`.
@@ -153,7 +165,7 @@ fn address_after(text: &str) -> Option<String> {
     };
     let t = t.strip_prefix('<').unwrap_or(t);
     let end = t
-        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<'))
+        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<' | ')'))
         .unwrap_or(t.len());
     message::clean_address(&t[..end])
 }

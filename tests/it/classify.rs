@@ -321,6 +321,66 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("jan.kowalski@poczta.example.pl"))],
         )],
     ),
+    // Outlook's Polish report without any code: the wording says the
+    // mailbox is full.
+    one(
+        "mailbox-full-outlook-polish-no-code.txt",
+        &[unstated(
+            None,
+            "mailboxfull",
+            None,
+            &[("recipient", Some("marta.lis@firma-przyklad.pl"))],
+        )],
+    ),
+    // "do skrzynki a@b": the noun between the anchor and the address.
+    one(
+        "mailbox-full-polish-do-skrzynki.txt",
+        &[mail(
+            Some(452),
+            "4.2.2",
+            "mailboxfull",
+            None,
+            &[("recipient", Some("ola.wrona@odbiorca-przyklad.pl"))],
+        )],
+    ),
+    // Dovecot names the mailbox it failed to save to in "lmtp(a@b)".
+    one(
+        "mailbox-full-dovecot-lmtp.log",
+        &[unstated(
+            None,
+            "mailboxfull",
+            None,
+            &[("recipient", Some("ewa.mazur@firma-przyklad.pl"))],
+        )],
+    ),
+    // Microsoft's own block list, in its words: the article on blocked
+    // addresses, its Microsoft section (see the section test). Sisimai's
+    // Microsoft table names 5.7.708 `speeding` only for a bounce from a
+    // Microsoft host; pasted alone, the status says `securityerror`.
+    one(
+        "client-blocked-microsoft-traffic-not-accepted.txt",
+        &[mail(
+            Some(550),
+            "5.7.708",
+            "securityerror",
+            CLIENT_BLOCKED,
+            &[],
+        )],
+    ),
+    one(
+        "client-blocked-outlook-com-s3150.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("karolina.b@outlook.com")),
+                ("client_ip", Some("198.51.100.61")),
+                ("blocklist", Some("Microsoft")),
+            ],
+        )],
+    ),
     // Gmail's connection failure, quoted under a customer's question full of
     // other numbers: the server is named only in brackets, "[host. ip: ...]".
     one(
@@ -1595,6 +1655,14 @@ const ROWS: &[Row] = &[
         "http-503-wordpress-maintenance.txt",
         &[web(503, "http-503")],
     ),
+    // CloudLinux's limit page: its name and its sentence are one 508, not
+    // a 508 and a 503 (the sentence's wording is the 503 article's).
+    one("http-508-resource-limit.txt", &[web(508, "http-503")]),
+    // Apache's error log when a directory on the path is not searchable.
+    one(
+        "http-403-apache-search-permissions.log",
+        &[web(403, "http-403")],
+    ),
     // ---- No error in them
     none("negative-business-email-pl.eml"),
     none("negative-numbers-paragraph.txt"),
@@ -1760,6 +1828,22 @@ fn the_sender_fixes_a_refused_helo() {
     assert_eq!(f.actor, Actor::Sender, "{f:?}");
     let article = f.article.as_ref().expect("an article");
     assert_eq!(article.section.as_deref(), Some("helo"));
+}
+
+/// Microsoft's own block list is removed through Microsoft, not a public
+/// list's site: the result opens the section that says how, and we act.
+#[test]
+fn microsoft_blocks_open_their_section() {
+    for file in [
+        "client-blocked-microsoft-traffic-not-accepted.txt",
+        "client-blocked-outlook-com-s3150.txt",
+        "provider-microsoft-banned-sender.txt",
+    ] {
+        let f = only_finding(file);
+        assert_eq!(f.actor, Actor::Provider, "{file}: {f:?}");
+        let article = f.article.as_ref().expect("an article");
+        assert_eq!(article.section.as_deref(), Some("microsoft"), "{file}");
+    }
 }
 
 /// A fixture without a row would never be checked; a row without a fixture
