@@ -732,6 +732,31 @@ fn strip_type(value: &str) -> &str {
     }
 }
 
+/// Tells whether pasted text is HTML source rather than what a page shows:
+/// it escapes angle brackets ("&lt;a@b&gt;") or closes tags that only
+/// markup has. An address in brackets ("<a@b>") is not a tag.
+pub fn looks_like_html(text: &str) -> bool {
+    const MARKERS: [&[u8]; 9] = [
+        b"&lt;",
+        b"&gt;",
+        b"</p>",
+        b"</div>",
+        b"</td>",
+        b"</title>",
+        b"</body>",
+        b"<br>",
+        b"<br/>",
+    ];
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'&', b'<', bytes).any(|i| {
+        MARKERS.iter().any(|m| {
+            bytes
+                .get(i..i + m.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(m))
+        })
+    })
+}
+
 /// Turns HTML into text: tags dropped, block ends as line breaks, the
 /// common entities decoded.
 pub fn html_to_text(html: &str) -> String {
@@ -768,8 +793,12 @@ pub fn html_to_text(html: &str) -> String {
                 | "table"
         ) {
             out.push('\n');
+            // The source's own line break after "<br>" is only white space
+            // in HTML, not a second, paragraph-ending break.
+            at = gt + 1 + usize::from(html[gt + 1..].starts_with('\n'));
+        } else {
+            at = gt + 1;
         }
-        at = gt + 1;
         if matches!(name.as_str(), "script" | "style") && !closing {
             let close = format!("</{name}");
             at = lower[at..].find(&close).map_or(html.len(), |i| at + i);
@@ -882,6 +911,12 @@ mod tests {
 
     #[test]
     fn html_becomes_text() {
+        assert!(looks_like_html(
+            "550 5.1.1 &lt;a@example.com&gt;: User unknown"
+        ));
+        assert!(looks_like_html("<html><body><p>Error</p></body></html>"));
+        assert!(!looks_like_html("550 5.1.1 <a@example.com>: User unknown"));
+        assert!(!looks_like_html("Błąd 403 na stronie </wp-admin>"));
         let t = html_to_text("<p>Error &amp; <b>550</b></p><script>x<y</script>done");
         assert_eq!(t, "\nError & 550\ndone");
     }

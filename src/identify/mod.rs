@@ -215,6 +215,10 @@ impl Classifier {
             if let Some(single) = text::undouble(&unquoted) {
                 unquoted = std::borrow::Cow::Owned(single);
             }
+            // A page's or a bounce's HTML source is read as the text it shows.
+            if message::looks_like_html(&unquoted) {
+                unquoted = std::borrow::Cow::Owned(message::html_to_text(&unquoted));
+            }
             if matches!(unquoted, std::borrow::Cow::Owned(_))
                 && message::looks_like_message(&unquoted)
                 && let Some(mail) = message::parse(unquoted.as_bytes())

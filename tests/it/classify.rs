@@ -321,6 +321,22 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("jan.kowalski@poczta.example.pl"))],
         )],
     ),
+    // A bounce copied from its HTML source: entities for the brackets, a
+    // tag for the line break.
+    one(
+        "relay-access-denied-html-entities.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[
+                ("recipient", Some("jan.nowak@klient-przyklad.pl")),
+                ("remote_host", Some("mx.klient-przyklad.pl")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
     // Outlook's Polish report without any code: the wording says the
     // mailbox is full.
     one(
