@@ -733,28 +733,24 @@ fn strip_type(value: &str) -> &str {
 }
 
 /// Tells whether pasted text is HTML source rather than what a page shows:
-/// it escapes angle brackets ("&lt;a@b&gt;") or closes tags that only
-/// markup has. An address in brackets ("<a@b>") is not a tag.
+/// it starts with a tag ("<!DOCTYPE html>", "<p>", "<div class=...>"). A
+/// text that starts with an address in brackets ("<a@b>: host ...") does
+/// not, and markup further down (a returned message's HTML part) is left
+/// to the rest of the classifier.
 pub fn looks_like_html(text: &str) -> bool {
-    const MARKERS: [&[u8]; 9] = [
-        b"&lt;",
-        b"&gt;",
-        b"</p>",
-        b"</div>",
-        b"</td>",
-        b"</title>",
-        b"</body>",
-        b"<br>",
-        b"<br/>",
+    const TAGS: [&str; 14] = [
+        "!doctype", "html", "head", "body", "meta", "title", "p", "div", "span", "table", "br",
+        "pre", "center", "h1",
     ];
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(b'&', b'<', bytes).any(|i| {
-        MARKERS.iter().any(|m| {
-            bytes
-                .get(i..i + m.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(m))
-        })
-    })
+    let Some(tag) = text.trim_start().strip_prefix('<') else {
+        return false;
+    };
+    let name_end = tag
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '!'))
+        .unwrap_or(tag.len());
+    let (name, rest) = tag.split_at(name_end);
+    rest.starts_with([' ', '>', '/', '\n', '\r'])
+        && TAGS.iter().any(|t| name.eq_ignore_ascii_case(t))
 }
 
 /// Turns HTML into text: tags dropped, block ends as line breaks, the
@@ -912,11 +908,19 @@ mod tests {
     #[test]
     fn html_becomes_text() {
         assert!(looks_like_html(
-            "550 5.1.1 &lt;a@example.com&gt;: User unknown"
+            "<p>550 5.1.1 &lt;a@example.com&gt;: User unknown</p>"
         ));
-        assert!(looks_like_html("<html><body><p>Error</p></body></html>"));
-        assert!(!looks_like_html("550 5.1.1 <a@example.com>: User unknown"));
-        assert!(!looks_like_html("Błąd 403 na stronie </wp-admin>"));
+        assert!(looks_like_html(
+            "\n<!DOCTYPE html>\n<html><body>Error</body></html>"
+        ));
+        assert!(looks_like_html("<div class=\"error\">Forbidden</div>"));
+        assert!(!looks_like_html(
+            "<a@example.com>: host mx.example.com said: 550"
+        ));
+        assert!(!looks_like_html(
+            "550 5.1.1 User unknown\n<html><body>the copy</body></html>"
+        ));
+        assert!(!looks_like_html("<pl>"));
         let t = html_to_text("<p>Error &amp; <b>550</b></p><script>x<y</script>done");
         assert_eq!(t, "\nError & 550\ndone");
     }

@@ -64,7 +64,7 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 36] = [
+const RECIPIENT_ANCHORS: [&str; 38] = [
     "adres odbiorcy",
     "wiadomość do",
     "wiadomości do",
@@ -90,6 +90,8 @@ const RECIPIENT_ANCHORS: [&str; 36] = [
     "original-recipient:",
     "recipient address:",
     "recipient:",
+    // iOS: "The recipient “a@b” was rejected by the server."
+    "the recipient",
     "address:",
     "adres:",
     "adresat:",
@@ -99,6 +101,7 @@ const RECIPIENT_ANCHORS: [&str; 36] = [
     "delivered to",
     "delivering your mail to",
     "deliver to",
+    "deliver mail to",
     "undeliverable to",
     "message for",
     "message to",

@@ -321,6 +321,27 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("jan.kowalski@poczta.example.pl"))],
         )],
     ),
+    // iOS names neither a code nor a reason: the relay article's section
+    // on phones (see the section test).
+    one(
+        "relay-iphone-cannot-send.txt",
+        &[unstated(
+            None,
+            "onhold",
+            RELAY,
+            &[("recipient", Some("marek@klient-przyklad.pl"))],
+        )],
+    ),
+    // cPanel's Exim: "could not deliver mail to a@b".
+    one(
+        "hostunknown-cpanel-could-not-deliver.txt",
+        &[unstated(
+            None,
+            "hostunknown",
+            None,
+            &[("recipient", Some("biuro@nieistniejaca-domena-przyklad.pl"))],
+        )],
+    ),
     // A bounce copied from its HTML source: entities for the brackets, a
     // tag for the line break.
     one(
@@ -1860,6 +1881,16 @@ fn microsoft_blocks_open_their_section() {
         let article = f.article.as_ref().expect("an article");
         assert_eq!(article.section.as_deref(), Some("microsoft"), "{file}");
     }
+}
+
+/// An iPhone's "was rejected by the server" is fixed in the phone's
+/// settings: the relay article's section on phones, the sender acting.
+#[test]
+fn iphone_refusals_open_the_phone_section() {
+    let f = only_finding("relay-iphone-cannot-send.txt");
+    assert_eq!(f.actor, Actor::Sender, "{f:?}");
+    let article = f.article.as_ref().expect("an article");
+    assert_eq!(article.section.as_deref(), Some("phone"));
 }
 
 /// A fixture without a row would never be checked; a row without a fixture
