@@ -1695,6 +1695,12 @@ const ROWS: &[Row] = &[
     // CloudLinux's limit page: its name and its sentence are one 508, not
     // a 508 and a 503 (the sentence's wording is the 503 article's).
     one("http-508-resource-limit.txt", &[web(508, "http-503")]),
+    // WordPress after an upload over PHP's post_max_size: its refusal is
+    // a 403, whatever the wording says about links.
+    one(
+        "http-403-wordpress-link-expired.txt",
+        &[web(403, "http-403")],
+    ),
     // Apache's error log when a directory on the path is not searchable.
     one(
         "http-403-apache-search-permissions.log",
