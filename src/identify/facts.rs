@@ -271,6 +271,7 @@ pub fn is_ip(s: &str) -> bool {
 const STAGES: &[(&str, &str)] = &[
     ("in reply to rcpt to", "RCPT"),
     ("after rcpt to", "RCPT"),
+    ("after pipelined rcpt to", "RCPT"),
     (">>> rcpt to", "RCPT"),
     ("rcpt to response", "RCPT"),
     ("rcpt to command", "RCPT"),
@@ -293,6 +294,8 @@ const STAGES: &[(&str, &str)] = &[
     ("in reply to mail from", "MAIL"),
     ("but sender was rejected", "MAIL"),
     ("after mail from", "MAIL"),
+    // Exim when the server pipelines: "after pipelined MAIL FROM:<a@b>".
+    ("after pipelined mail from", "MAIL"),
     (">>> mail from", "MAIL"),
     ("mail from command", "MAIL"),
     ("our mail from", "MAIL"),

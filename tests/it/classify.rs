@@ -321,6 +321,20 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("jan.kowalski@poczta.example.pl"))],
         )],
     ),
+    // Exim's "after pipelined MAIL FROM": the stage is MAIL all the same.
+    one(
+        "sender-rejected-exim-pipelined.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "rejected",
+            SENDER,
+            &[
+                ("sender", Some("biuro@firma-przyklad.pl")),
+                ("smtp_command", Some("MAIL")),
+            ],
+        )],
+    ),
     // iOS names neither a code nor a reason: the relay article's section
     // on phones (see the section test).
     one(
