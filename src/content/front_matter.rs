@@ -66,6 +66,10 @@ pub struct Case {
     /// Wording that names the situation, lower case; matched like the
     /// article's own phrases.
     pub phrases: Vec<String>,
+    /// Bounce reasons (Sisimai's names) that lead to this situation when no
+    /// phrase matched, as an article's own `reasons` do.
+    #[serde(default)]
+    pub reasons: Vec<String>,
     /// The section a result links to; the article's when not given.
     pub section: Option<String>,
     /// Who has to act; the article's when not given.

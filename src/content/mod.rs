@@ -310,8 +310,8 @@ impl Library {
                 }),
                 summary: None,
             };
-            // A case is reached by its phrases only, so it has no codes or
-            // reasons of its own.
+            // A case is reached by its phrases, or by the reasons it names;
+            // it has no codes of its own.
             let cases: Vec<ArticleRule> = id
                 .case
                 .iter()
@@ -321,7 +321,7 @@ impl Library {
                     phrases: c.phrases.clone(),
                     statuses: Vec::new(),
                     http: Vec::new(),
-                    reasons: Vec::new(),
+                    reasons: c.reasons.clone(),
                     section: c.section.clone().or_else(|| article.section.clone()),
                     actor: c.actor.unwrap_or(article.actor),
                     summary: c.summary.as_ref().map(|s| Summary {

@@ -417,6 +417,7 @@ fn check_identify(
             ));
         }
         check_phrases(pl, &case.phrases, line, phrase_owner, problems);
+        check_reasons(pl, &case.reasons, line, problems);
         if let Some(section) = &case.section {
             check_section(pl, section, line, headings, problems);
         }
@@ -448,17 +449,26 @@ fn check_identify(
             ));
         }
     }
-    for reason in &rules.reasons {
+    check_reasons(pl, &rules.reasons, pl.key_line("reasons"), problems);
+    if let Some(section) = &rules.section {
+        check_section(pl, section, pl.key_line("section"), headings, problems);
+    }
+}
+
+fn check_reasons(
+    pl: &Parsed,
+    reasons: &[String],
+    line: Option<usize>,
+    problems: &mut Vec<Problem>,
+) {
+    for reason in reasons {
         if !identify::REASONS.contains(&reason.as_str()) {
-            problems.push(pl.problem(
-                "reasons",
+            problems.push(pl.problem_on(
+                line,
                 format!("unknown bounce reason \"{reason}\""),
                 format!("use one of: {}", identify::REASONS.join(", ")),
             ));
         }
-    }
-    if let Some(section) = &rules.section {
-        check_section(pl, section, pl.key_line("section"), headings, problems);
     }
 }
 
@@ -746,7 +756,7 @@ mod tests {
         files[0] = file(
             "pl",
             "http-403",
-            "[identify]\nphrases = [\"forbidden\"]\n[[identify.case]]\nphrases = []\n[[identify.case]]\nphrases = [\"Forbidden\", \"zablokowane\"]\nsection = \"nowhere\"\nsummary = { pl = \"Zablokowane.\", en = \" \" }\n",
+            "[identify]\nphrases = [\"forbidden\"]\n[[identify.case]]\nphrases = []\n[[identify.case]]\nphrases = [\"Forbidden\", \"zablokowane\"]\nreasons = [\"nosuchcase\"]\nsection = \"nowhere\"\nsummary = { pl = \"Zablokowane.\", en = \" \" }\n",
             "\"http-404\"",
             &body(&["example", "causes", "visitor", "admin", "support"], 310),
         );
@@ -756,6 +766,10 @@ mod tests {
         assert!(p.contains("write it as \"forbidden\""), "{p}");
         assert!(p.contains("the section \"nowhere\" does not exist"), "{p}");
         assert!(p.contains("summary is empty in one language"), "{p}");
+        assert!(
+            p.contains("content/pl/http-403.md:13: unknown bounce reason \"nosuchcase\""),
+            "{p}"
+        );
         // The problem points at the case's line.
         assert!(
             p.contains("content/pl/http-403.md:11: a case without phrases"),

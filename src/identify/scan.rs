@@ -361,7 +361,12 @@ impl<'a> Scan<'a> {
                 .and_then(|c| s.text.find(&c.to_string()))
                 .map_or(s.text.as_str(), |at| &s.text[at..]);
             for a in addresses_in(reply) {
-                if seen.insert(a.to_lowercase()) {
+                // Exchange's "The message from (<a@b>) with the subject of
+                // ..." names the sender.
+                let sender = reply.find(a.as_str()).is_some_and(|at| {
+                    names_sender(reply[..at].trim_end_matches([' ', '(', '<', '"', '\'']))
+                });
+                if !sender && seen.insert(a.to_lowercase()) {
                     out.push(a);
                 }
             }

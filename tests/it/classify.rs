@@ -321,6 +321,28 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("jan.kowalski@poczta.example.pl"))],
         )],
     ),
+    // Failed sender authentication has no variant of its own: the
+    // overview's section on SPF, DKIM and DMARC (see the section test).
+    one(
+        "authfailure-gmail-5-7-26.txt",
+        &[mail(Some(550), "5.7.26", "authfailure", OVERVIEW, &[])],
+    ),
+    one(
+        "authfailure-microsoft-spf.txt",
+        &[mail(Some(550), "5.7.23", "authfailure", OVERVIEW, &[])],
+    ),
+    // Exchange's content filter names the sender, "The message from
+    // (<a@b>)": not a recipient.
+    one(
+        "spam-exchange-profile-sender-named.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "spamdetected",
+            SPAM,
+            &[("recipient", None)],
+        )],
+    ),
     // Exim's "after pipelined MAIL FROM": the stage is MAIL all the same.
     one(
         "sender-rejected-exim-pipelined.txt",
@@ -1135,7 +1157,7 @@ const ROWS: &[Row] = &[
     // Tencent's wording applies.
     one(
         "tencent-dmarc-diagnostic-line.txt",
-        &[unstated(Some(550), "authfailure", None, &[])],
+        &[unstated(Some(550), "authfailure", OVERVIEW, &[])],
     ),
     one(
         "user-unknown-exim.txt",
@@ -1415,7 +1437,7 @@ const ROWS: &[Row] = &[
         &[unstated(
             Some(550),
             "authfailure",
-            None,
+            OVERVIEW,
             &[
                 ("recipient", Some("wang.li@qq.com")),
                 ("remote_host", Some("mx1.qq.com")),
@@ -1901,6 +1923,29 @@ fn microsoft_blocks_open_their_section() {
         let article = f.article.as_ref().expect("an article");
         assert_eq!(article.section.as_deref(), Some("microsoft"), "{file}");
     }
+}
+
+/// Failed SPF, DKIM or DMARC is fixed in the sending domain's DNS: the
+/// overview's section on authentication, the sender acting, whether the
+/// wording or only the reason led there.
+#[test]
+fn authentication_failures_open_their_section() {
+    for file in [
+        "authfailure-gmail-5-7-26.txt",
+        "authfailure-microsoft-spf.txt",
+    ] {
+        let f = only_finding(file);
+        assert_eq!(f.actor, Actor::Sender, "{file}: {f:?}");
+        let article = f.article.as_ref().expect("an article");
+        assert_eq!(article.section.as_deref(), Some("authentication"), "{file}");
+    }
+    // No phrase of the case in it: the reason alone leads there.
+    let f = CLASSIFIER
+        .classify(b"550 5.7.1 SPF: 203.0.113.9 is not allowed to send mail from example.pl")
+        .remove(0);
+    assert_eq!(f.reason, Some("authfailure"), "{f:?}");
+    let article = f.article.as_ref().expect("an article");
+    assert_eq!(article.section.as_deref(), Some("authentication"));
 }
 
 /// An iPhone's "was rejected by the server" is fixed in the phone's
