@@ -265,9 +265,7 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
         if let Some(hit) = best.as_mut()
             && hit.strength >= 6
             && (phrase_code == Some(hit.code)
-                || hit.strength == 6
-                    && web_first(hit.code)
-                    && !line.to_ascii_lowercase().contains("smtp"))
+                || hit.strength == 6 && web_first(hit.code) && !lower.contains("smtp"))
         {
             hit.strength = 8;
         }

@@ -150,7 +150,8 @@ const NOUNS: [&str; 7] = [
 /// Reads the address written right after an anchor, maybe after one of
 /// [`NOUNS`]: `: <a@b>`, `rfc822; a@b`, ` a@b,`, ` adresu a@b`.
 fn address_after(text: &str) -> Option<String> {
-    let t = text.trim_start_matches([' ', '\t', ':']);
+    const GAP: [char; 3] = [' ', '\t', ':'];
+    let t = text.trim_start_matches(GAP);
     let t = NOUNS
         .iter()
         .find_map(|n| {
@@ -158,8 +159,7 @@ fn address_after(text: &str) -> Option<String> {
                 .get(..n.len())
                 .filter(|w| w.eq_ignore_ascii_case(n))
                 .map(|_| &t[n.len()..])?;
-            rest.starts_with([' ', '\t', ':'])
-                .then(|| rest.trim_start_matches([' ', '\t', ':']))
+            rest.starts_with(GAP).then(|| rest.trim_start_matches(GAP))
         })
         .unwrap_or(t);
     let t = match t.get(..7) {

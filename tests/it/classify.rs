@@ -1862,6 +1862,16 @@ fn only_finding(file: &str) -> Finding {
     findings.remove(0)
 }
 
+/// Asserts that a fixture's one finding names this actor and links this
+/// section of its article, and returns the finding.
+fn assert_opens(file: &str, actor: Actor, section: &str) -> Finding {
+    let f = only_finding(file);
+    assert_eq!(f.actor, actor, "{file}: {f:?}");
+    let article = f.article.as_ref().expect("an article");
+    assert_eq!(article.section.as_deref(), Some(section), "{file}");
+    f
+}
+
 /// Sending too fast is the sender's to fix: a discarded message is not
 /// retried by anyone.
 #[test]
@@ -1886,10 +1896,7 @@ fn nobody_acts_on_greylisting() {
         "greylisted-postfix-deferred-log.log",
         "greylisted-exim-delay-warning-pl.txt",
     ] {
-        let f = only_finding(file);
-        assert_eq!(f.actor, Actor::Nobody, "{file}");
-        let article = f.article.as_ref().expect("an article");
-        assert_eq!(article.section.as_deref(), Some("temporary"), "{file}");
+        let f = assert_opens(file, Actor::Nobody, "temporary");
         for lang in [diagnoza::lang::Lang::Pl, diagnoza::lang::Lang::En] {
             let answer = diagnoza::answer::answer(vec![f.clone()], &lib, lang).findings;
             assert!(
@@ -1905,10 +1912,7 @@ fn nobody_acts_on_greylisting() {
 /// acts, and the result opens the section that says how.
 #[test]
 fn the_sender_fixes_a_refused_helo() {
-    let f = only_finding("helo-rejected-scanner-pl.txt");
-    assert_eq!(f.actor, Actor::Sender, "{f:?}");
-    let article = f.article.as_ref().expect("an article");
-    assert_eq!(article.section.as_deref(), Some("helo"));
+    assert_opens("helo-rejected-scanner-pl.txt", Actor::Sender, "helo");
 }
 
 /// Microsoft's own block list is removed through Microsoft, not a public
@@ -1920,10 +1924,7 @@ fn microsoft_blocks_open_their_section() {
         "client-blocked-outlook-com-s3150.txt",
         "provider-microsoft-banned-sender.txt",
     ] {
-        let f = only_finding(file);
-        assert_eq!(f.actor, Actor::Provider, "{file}: {f:?}");
-        let article = f.article.as_ref().expect("an article");
-        assert_eq!(article.section.as_deref(), Some("microsoft"), "{file}");
+        assert_opens(file, Actor::Provider, "microsoft");
     }
 }
 
@@ -1936,10 +1937,7 @@ fn authentication_failures_open_their_section() {
         "authfailure-gmail-5-7-26.txt",
         "authfailure-microsoft-spf.txt",
     ] {
-        let f = only_finding(file);
-        assert_eq!(f.actor, Actor::Sender, "{file}: {f:?}");
-        let article = f.article.as_ref().expect("an article");
-        assert_eq!(article.section.as_deref(), Some("authentication"), "{file}");
+        assert_opens(file, Actor::Sender, "authentication");
     }
     // No phrase of the case in it: the reason alone leads there.
     let f = CLASSIFIER
@@ -1954,10 +1952,7 @@ fn authentication_failures_open_their_section() {
 /// settings: the relay article's section on phones, the sender acting.
 #[test]
 fn iphone_refusals_open_the_phone_section() {
-    let f = only_finding("relay-iphone-cannot-send.txt");
-    assert_eq!(f.actor, Actor::Sender, "{f:?}");
-    let article = f.article.as_ref().expect("an article");
-    assert_eq!(article.section.as_deref(), Some("phone"));
+    assert_opens("relay-iphone-cannot-send.txt", Actor::Sender, "phone");
 }
 
 /// A fixture without a row would never be checked; a row without a fixture
