@@ -496,6 +496,13 @@ fn original_headers(mail: &mut Mail, message: &[u8]) {
     }
 }
 
+/// The `To` addresses of a returned message's headers.
+pub fn original_to(message: &str) -> Vec<String> {
+    let mut mail = Mail::default();
+    original_headers(&mut mail, message.as_bytes());
+    mail.original_to
+}
+
 fn first_address(header: &mailparse::MailHeader) -> Option<String> {
     all_addresses(header).into_iter().next()
 }

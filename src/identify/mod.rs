@@ -8,7 +8,7 @@
 //!
 //! | step | module |
 //! |---|---|
-//! | line ends, mbox splitting, `>` quotes, double spacing, the returned original, wrapped and hard-wrapped lines | [`text`] |
+//! | line ends, mbox splitting, `>` quotes, double spacing, JSON events, the returned original, wrapped and hard-wrapped lines | [`text`] |
 //! | MIME (`mailparse`) and RFC 3464 delivery-status fields | [`message`] |
 //! | reply codes and enhanced status codes in text | [`smtp`] |
 //! | which lines state the failure, and for which recipient | [`scan`] |
@@ -226,6 +226,11 @@ impl Classifier {
                 self.read_mail(&mail, &mut findings);
                 continue;
             }
+            // A mail service's bounce event, pasted as JSON, is read as the
+            // fields it holds.
+            if let Some(fields) = text::unjson(&unquoted) {
+                unquoted = std::borrow::Cow::Owned(fields);
+            }
             // A report's body pasted with its delivery-status fields is read
             // like the message it came from, field by field.
             if let Some(mail) = message::from_text(&unquoted)
@@ -318,7 +323,7 @@ impl Classifier {
     fn read_paste(&self, text: &str, out: &mut Vec<Finding>) {
         // A pasted bounce often carries the message it returns; its headers
         // name people who are not the failed recipients.
-        let (text, _) = text::split_original(text);
+        let (text, original) = text::split_original(text);
         let scan = scan::Scan::new(text, text::Origin::Paste, &scan::bounce_addressees(text));
         let named = scan.recipients();
         let start = out.len();
@@ -336,12 +341,19 @@ impl Classifier {
             && !scan.has_enhanced_status();
         if scan.has_statements() && !clearly_http {
             // A pasted reply is often all there is: "554 5.7.1 <a@b>: Relay
-            // access denied" names its recipient inside.
-            let recipients = if named.is_empty() {
+            // access denied" names its recipient inside. Else the returned
+            // message's headers may, when they name one recipient.
+            let mut recipients = if named.is_empty() {
                 scan.addresses_in_statements(true)
             } else {
                 named.clone()
             };
+            if recipients.is_empty() && !original.is_empty() {
+                let to = message::original_to(original);
+                if to.len() == 1 {
+                    recipients = to;
+                }
+            }
             self.read_scan(&scan, &recipients, None, out);
             if out.len() > start {
                 return;

@@ -134,6 +134,14 @@ fn names_sender(before: &str) -> bool {
         .any(|w| word.eq_ignore_ascii_case(w))
 }
 
+/// Tells whether the words before an address ask to write to it for help.
+fn names_helpdesk(before: &str) -> bool {
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    ["contact", "contacting", "kontakt", "kontaktu", "napisz"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// Nouns a report may write between an anchor and the address: Gmail's
 /// Polish "dostarczeniem wiadomości do adresu a@b", "do odbiorcy a@b",
 /// "wiadomości do skrzynki a@b".
@@ -362,11 +370,14 @@ impl<'a> Scan<'a> {
                 .map_or(s.text.as_str(), |at| &s.text[at..]);
             for a in addresses_in(reply) {
                 // Exchange's "The message from (<a@b>) with the subject of
-                // ..." names the sender.
-                let sender = reply.find(a.as_str()).is_some_and(|at| {
-                    names_sender(reply[..at].trim_end_matches([' ', '(', '<', '"', '\'']))
+                // ..." names the sender, not a recipient; an address to
+                // write to for help ("to contact a@b to clarify") is
+                // neither.
+                let other = reply.find(a.as_str()).is_some_and(|at| {
+                    let before = reply[..at].trim_end_matches([' ', '(', '<', '"', '\'']);
+                    names_sender(before) || names_helpdesk(before)
                 });
-                if !sender && seen.insert(a.to_lowercase()) {
+                if !other && seen.insert(a.to_lowercase()) {
                     out.push(a);
                 }
             }
@@ -704,7 +715,8 @@ fn mention(line: &str) -> Option<String> {
     let (label, rest) = line.rsplit_once(':')?;
     let label = label.trim();
     let lower = label.to_lowercase();
-    if ["sender", "from", "nadawca", "od"]
+    // "source" is the sender in the JSON of mail services' bounce events.
+    if ["sender", "from", "nadawca", "od", "source"]
         .iter()
         .any(|w| lower.split_whitespace().next() == Some(w))
     {

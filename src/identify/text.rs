@@ -1,5 +1,5 @@
 //! Text clean-up before classification: line ends, mbox splitting, quote
-//! marks, the copy of the original message, and logical lines.
+//! marks, JSON events, the copy of the original message, and logical lines.
 
 use std::borrow::Cow;
 
@@ -121,6 +121,50 @@ pub fn unquote(text: &str) -> Cow<'_, str> {
         current = Cow::Owned(out);
     }
     current
+}
+
+/// Writes out a JSON document as text, for a mail service's bounce event
+/// pasted from its dashboard, logs or webhook: one `key: value` line for
+/// each string and number, in the document's order, with a blank line after
+/// each object so that the records of several recipients stay apart.
+/// `None` when the text is not a JSON object or array.
+pub fn unjson(text: &str) -> Option<String> {
+    let t = text.trim();
+    let bracketed = |open: char, close: char| t.starts_with(open) && t.ends_with(close);
+    if !bracketed('{', '}') && !bracketed('[', ']') {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(t).ok()?;
+    let mut out = String::with_capacity(t.len());
+    write_json(&value, "", &mut out);
+    Some(out)
+}
+
+fn write_json(value: &serde_json::Value, key: &str, out: &mut String) {
+    use serde_json::Value;
+    let mut field = |value: &dyn std::fmt::Display| {
+        use std::fmt::Write;
+        let _ = writeln!(out, "{key}: {value}");
+    };
+    match value {
+        Value::String(s) => field(s),
+        Value::Number(n) => field(n),
+        Value::Bool(_) | Value::Null => {}
+        // An array of scalars is one field of several values.
+        Value::Array(items) => {
+            for item in items {
+                write_json(item, key, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                write_json(value, name, out);
+            }
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+        }
+    }
 }
 
 /// Returns a double-spaced text (a blank line after every line, as text
@@ -674,5 +718,19 @@ mod tests {
         // A copy with no reply in it is cut even when nothing before names one.
         let quiet = "Mail could not be delivered.\n--- Original message follows.\nX-Mailman-Version: 2.0.8\n";
         assert_eq!(split_original(quiet).1, "X-Mailman-Version: 2.0.8\n");
+    }
+
+    #[test]
+    fn json_events_become_fields() {
+        let event = r#"{"bounce": {"recipients": [{"email": "a@example.com", "code": 550},
+            {"email": "b@example.com", "ok": true}], "to": ["c@example.com", "d@example.com"]}}"#;
+        assert_eq!(
+            unjson(event).as_deref(),
+            Some(
+                "email: a@example.com\ncode: 550\n\nemail: b@example.com\n\nto: c@example.com\nto: d@example.com\n\n"
+            )
+        );
+        assert_eq!(unjson("{not json}"), None);
+        assert_eq!(unjson("550 5.1.1 {a} [b]"), None);
     }
 }

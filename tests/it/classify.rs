@@ -1742,6 +1742,95 @@ const ROWS: &[Row] = &[
         "http-403-apache-search-permissions.log",
         &[web(403, "http-403")],
     ),
+    // A customer's own words for CloudLinux's limit page.
+    one(
+        "http-503-polish-resource-limit.txt",
+        &[web(503, "http-503")],
+    ),
+    // The address to write to for help is not the recipient; the paste
+    // names none.
+    one(
+        "policy-reply-names-helpdesk.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "securityerror",
+            OVERVIEW,
+            &[("recipient", None)],
+        )],
+    ),
+    // Exchange's report copied with the original's headers: their one `To`
+    // is the recipient.
+    one(
+        "delivery-not-authorized-original-headers-pasted.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "filtered",
+            NOT_AUTHORIZED,
+            &[("recipient", Some("zamowienia@duza-firma.example"))],
+        )],
+    ),
+    // ---- Bounce events of mail services, pasted as JSON from a dashboard,
+    // a log or a webhook: the event's fields are read like a report's lines.
+    // Amazon SES, one line: the sender ("source") is not a recipient.
+    one(
+        "json-ses-bounce-event.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "filtered",
+            RECIPIENT,
+            &[("recipient", Some("anna.nowak@firma-przyklad.pl"))],
+        )],
+    ),
+    // SendGrid: an array of events, one per recipient.
+    Row {
+        file: "json-sendgrid-events.txt",
+        count: 2,
+        expect: &[
+            mail(
+                Some(550),
+                "5.1.1",
+                "userunknown",
+                None,
+                &[("recipient", Some("piotr@nieistniejaca-firma.example"))],
+            ),
+            mail(
+                Some(452),
+                "4.2.2",
+                "mailboxfull",
+                None,
+                &[("recipient", Some("ewa@skrzynka-pelna.example"))],
+            ),
+        ],
+    },
+    // Mailgun: the reply code and the message are separate fields.
+    one(
+        "json-mailgun-failed.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("tomasz@odbiorca-przyklad.pl")),
+                ("client_ip", Some("198.51.100.33")),
+                ("blocklist", Some("Spamhaus")),
+            ],
+        )],
+    ),
+    // Postmark: its own description of a hard bounce is not the reason.
+    one(
+        "json-postmark-bounce.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[("recipient", Some("biuro@zamknieta-domena.example"))],
+        )],
+    ),
     // ---- No error in them
     none("negative-business-email-pl.eml"),
     none("negative-numbers-paragraph.txt"),
@@ -1751,6 +1840,8 @@ const ROWS: &[Row] = &[
     none("negative-out-of-office.eml"),
     // Words about DMARC are not a refusal by it.
     none("negative-dmarc-report-pl.txt"),
+    // JSON that is not a bounce event.
+    none("negative-json-config.txt"),
 ];
 
 /// Compares one finding with what the row expects; returns the differences.
