@@ -3,10 +3,21 @@
 
 use std::borrow::Cow;
 
-/// Reads bytes as UTF-8, replacing what is not; borrows when it all is.
+/// Reads bytes as UTF-8; borrows when they all are.
+///
+/// Bytes with no UTF-8 in them at all, only ASCII and single bytes over
+/// 127, are a legacy 8-bit text (a report saved by an old Windows mail
+/// program): they are read as Windows-1250, the code page of Polish
+/// Windows, so that "pełna" stays "pełna". Otherwise what is not UTF-8 is
+/// replaced.
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
+        Err(_) if bytes.utf8_chunks().all(|c| c.valid().is_ascii()) => {
+            encoding_rs::WINDOWS_1250
+                .decode_without_bom_handling(bytes)
+                .0
+        }
         Err(_) => String::from_utf8_lossy(bytes),
     }
 }

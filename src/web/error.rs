@@ -131,6 +131,18 @@ impl Error {
         )
     }
 
+    /// A text body has bytes its declared charset does not allow.
+    pub fn invalid_charset(charset: &str) -> Error {
+        Error::new(
+            Surface::Api,
+            StatusCode::BAD_REQUEST,
+            "invalid_charset",
+            format!(
+                "the body is not valid {charset}, the charset its Content-Type names; name the charset the text is in, or convert it to UTF-8"
+            ),
+        )
+    }
+
     /// The body is empty.
     pub fn empty_body() -> Error {
         Error::new(
@@ -162,7 +174,7 @@ impl Error {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             format!(
-                "{got}; send application/json with {{\"text\": \"...\"}}, text/plain; charset=utf-8, or message/rfc822 for a raw message"
+                "{got}; send application/json with {{\"text\": \"...\"}}, text/plain (UTF-8, or a charset such as windows-1250 named in Content-Type), or message/rfc822 for a raw message"
             ),
         )
     }

@@ -162,7 +162,8 @@ struct IdentifyRequest {
 /// How the API body is written, from its `Content-Type`.
 enum BodyKind {
     Json,
-    Text,
+    /// Text in the charset its `Content-Type` names (UTF-8 when none).
+    Text(&'static encoding_rs::Encoding),
     /// A raw message in any encoding, handed to the classifier as bytes.
     Raw,
 }
@@ -203,9 +204,16 @@ async fn api_answer(app: &App, req: Request) -> Result<Answer, Error> {
             let request: IdentifyRequest = serde_json::from_slice(&bytes).map_err(json_error)?;
             Bytes::from(request.text)
         }
-        BodyKind::Text => {
+        BodyKind::Text(encoding) if encoding == encoding_rs::UTF_8 => {
             std::str::from_utf8(&bytes).map_err(|e| Error::invalid_utf8(e.valid_up_to()))?;
             bytes
+        }
+        BodyKind::Text(encoding) => {
+            let (text, malformed) = encoding.decode_without_bom_handling(&bytes);
+            if malformed {
+                return Err(Error::invalid_charset(encoding.name()));
+            }
+            Bytes::from(text.into_owned())
         }
         BodyKind::Raw => bytes,
     };
@@ -254,14 +262,27 @@ fn body_kind(headers: &HeaderMap) -> Result<BodyKind, Error> {
         .filter_map(|p| p.split_once('='))
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
         .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase());
-    let utf8 = charset
-        .as_deref()
-        .is_none_or(|c| matches!(c, "utf-8" | "utf8" | "us-ascii"));
-    match essence.as_str() {
-        "application/json" if utf8 => Ok(BodyKind::Json),
-        e if e.starts_with("application/") && e.ends_with("+json") && utf8 => Ok(BodyKind::Json),
-        "text/plain" if utf8 => Ok(BodyKind::Text),
-        "message/rfc822" => Ok(BodyKind::Raw),
+    // Any charset the WHATWG Encoding Standard names, "us-ascii" and
+    // "iso-8859-2" included; a label it does not know is refused.
+    let encoding = match charset.as_deref() {
+        None => Some(encoding_rs::UTF_8),
+        Some(label) => encoding_rs::Encoding::for_label(label.as_bytes()),
+    };
+    let utf8 =
+        encoding == Some(encoding_rs::UTF_8) || charset.as_deref().is_some_and(|c| c == "us-ascii");
+    match (essence.as_str(), encoding) {
+        ("application/json", _) if utf8 => Ok(BodyKind::Json),
+        (e, _) if e.starts_with("application/") && e.ends_with("+json") && utf8 => {
+            Ok(BodyKind::Json)
+        }
+        // The output encoding of the UTF-16 labels is UTF-8: they are
+        // for HTML forms, not bodies, and are refused here.
+        ("text/plain", Some(encoding))
+            if !charset.as_deref().is_some_and(|c| c.starts_with("utf-16")) =>
+        {
+            Ok(BodyKind::Text(encoding))
+        }
+        ("message/rfc822", _) => Ok(BodyKind::Raw),
         _ => Err(Error::unsupported_media_type(Some(raw))),
     }
 }
@@ -316,17 +337,31 @@ mod tests {
             h.insert(CONTENT_TYPE, HeaderValue::from_str(v).unwrap());
             body_kind(&h).map(|k| match k {
                 BodyKind::Json => "json",
-                BodyKind::Text => "text",
+                BodyKind::Text(e) => e.name(),
                 BodyKind::Raw => "raw",
             })
         };
         assert_eq!(kind("application/json").unwrap(), "json");
         assert_eq!(kind("Application/JSON; charset=UTF-8").unwrap(), "json");
         assert_eq!(kind("application/vnd.api+json").unwrap(), "json");
-        assert_eq!(kind("text/plain").unwrap(), "text");
-        assert_eq!(kind("text/plain; charset=\"utf-8\"").unwrap(), "text");
+        assert_eq!(kind("text/plain").unwrap(), "UTF-8");
+        assert_eq!(kind("text/plain; charset=\"utf-8\"").unwrap(), "UTF-8");
+        assert_eq!(
+            kind("text/plain; charset=us-ascii").unwrap(),
+            "windows-1252"
+        );
+        assert_eq!(
+            kind("text/plain; charset=Windows-1250").unwrap(),
+            "windows-1250"
+        );
+        assert_eq!(
+            kind("text/plain; charset=iso-8859-2").unwrap(),
+            "ISO-8859-2"
+        );
+        assert!(kind("text/plain; charset=klingon").is_err());
+        assert!(kind("text/plain; charset=utf-16le").is_err());
+        assert!(kind("application/json; charset=windows-1250").is_err());
         assert_eq!(kind("message/rfc822").unwrap(), "raw");
-        assert!(kind("text/plain; charset=iso-8859-2").is_err());
         assert!(kind("application/x-www-form-urlencoded").is_err());
         assert!(body_kind(&HeaderMap::new()).is_err());
     }

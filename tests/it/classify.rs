@@ -405,6 +405,17 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("marta.lis@firma-przyklad.pl"))],
         )],
     ),
+    // The same kind of report saved by an old Windows mail program, in
+    // Windows-1250 rather than UTF-8: "pełna" must still read as "pełna".
+    one(
+        "mailbox-full-polish-windows-1250.txt",
+        &[unstated(
+            None,
+            "mailboxfull",
+            None,
+            &[("recipient", Some("ola.mazur@example.pl"))],
+        )],
+    ),
     // "do skrzynki a@b": the noun between the anchor and the address.
     one(
         "mailbox-full-polish-do-skrzynki.txt",

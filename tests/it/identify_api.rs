@@ -172,7 +172,8 @@ async fn invalid_utf8_is_refused(content_type: Option<&str>) {
 #[test_case(Some("application/x-www-form-urlencoded") ; "a form")]
 #[test_case(Some("multipart/form-data; boundary=x") ; "multipart")]
 #[test_case(Some("text/html") ; "html")]
-#[test_case(Some("text/plain; charset=iso-8859-2") ; "another charset")]
+#[test_case(Some("text/plain; charset=klingon") ; "an unknown charset")]
+#[test_case(Some("application/json; charset=windows-1250") ; "json not in utf-8")]
 #[tokio::test]
 async fn other_content_types_are_415(content_type: Option<&str>) {
     let res = post_raw(content_type, RELAY_LINE).await;
@@ -180,6 +181,30 @@ async fn other_content_types_are_415(content_type: Option<&str>) {
         envelope(&res, StatusCode::UNSUPPORTED_MEDIA_TYPE),
         "unsupported_media_type"
     );
+}
+
+/// Text saved by an old Polish Windows program, sent as it is with its
+/// charset named, reads as the same words.
+#[test_case("windows-1250", b"Skrzynka adresata jest pe\xb3na: ola@example.pl" ; "windows-1250")]
+#[test_case("ISO-8859-2", b"Skrzynka adresata jest pe\xb3na: ola@example.pl" ; "iso-8859-2")]
+#[tokio::test]
+async fn text_in_a_named_charset_is_read(charset: &str, body: &'static [u8]) {
+    let res = post_raw(Some(&format!("text/plain; charset={charset}")), body).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let finding = &res.json()["findings"][0];
+    assert_eq!(finding["reason"], "mailboxfull");
+    assert_eq!(finding["facts"]["recipient"], "ola@example.pl");
+    assert!(finding["excerpt"].as_str().unwrap().contains("pełna"));
+}
+
+#[tokio::test]
+async fn text_not_in_its_named_charset_is_refused() {
+    let res = post_raw(
+        Some("text/plain; charset=shift_jis"),
+        &b"554 5.7.1 \x82"[..],
+    )
+    .await;
+    assert_eq!(envelope(&res, StatusCode::BAD_REQUEST), "invalid_charset");
 }
 
 #[tokio::test]
