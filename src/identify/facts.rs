@@ -145,9 +145,22 @@ pub fn remote_server(text: &str) -> (Option<String>, Option<String>) {
         }
     }
     if named.0.is_none() {
-        return bracketed_server(text).unwrap_or_default();
+        return bracketed_server(text)
+            .or_else(|| said_server(text))
+            .unwrap_or_default();
     }
     named
+}
+
+/// Reads Postfix's `mx.example.jp[192.0.2.1] said:` when the copy starts
+/// after its anchor word ("host").
+fn said_server(text: &str) -> Option<(Option<String>, Option<String>)> {
+    let at = text.find("] said:")?;
+    let start = text[..at]
+        .rfind(|c: char| c.is_whitespace() || c == '(')
+        .map_or(0, |i| i + 1);
+    let (host, ip) = remote_mta(&text[start..=at]);
+    (host.is_some() && ip.is_some()).then_some((host, ip))
 }
 
 /// Reads Gmail's `[mx.example.jp. 192.0.2.1: timed out]`: a host name and
@@ -436,6 +449,11 @@ mod tests {
         assert_eq!(
             remote_server("remote host 192.0.2.32 said: 550"),
             (None, Some("192.0.2.32".into()))
+        );
+        // Postfix's line copied from after "host".
+        assert_eq!(
+            remote_server("mx00.example.de[192.0.2.8] said: 554 IP=198.51.100.3"),
+            (Some("mx00.example.de".into()), Some("192.0.2.8".into()))
         );
     }
 

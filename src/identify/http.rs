@@ -150,6 +150,35 @@ static BARE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A status in a customer's sentence about a page: after a verb of
+/// showing ("wyskakuje 404", "the site returns 503"), or before the page
+/// it is on ("404 na podstronie", "500 on my site").
+static IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:wyskakuje|wyskoczył[oa]?|pokazuje|wyświetla|zwraca|wywala|rzuca|",
+        r"dostaj[eę]|dostajemy|otrzymuj[eę]|shows?|showing|returns?|returning|",
+        r"gives?|giving|gets?|getting|throws?|throwing)",
+        r"\s+(?:(?:mi|nam|a|an|the)\s+)?([45][0-9]{2})",
+        // Then the sentence ends or goes on to where or when, not to what
+        // is counted ("pokazuje 404 produkty").
+        r#"(?:\s*$|[.,;:!?)"'”](?:\s|$)|\s+(?:na|przy|po|od|w|we|i|a|oraz|error|b[łl][ąa]d|kod|code|when|on|for|since|after|and|at|in|status)\b)"#,
+        r"|\b([45][0-9]{2})\s+(?:na\s+(?:pod)?stronie|on\s+(?:the|my|our)\s+(?:web)?(?:page|site))"
+    ))
+    .expect("valid regex")
+});
+
+/// Words that make a sentence about a website.
+const WEB_WORDS: [&str; 8] = [
+    "stron",
+    "witryn",
+    "www",
+    "url",
+    "http",
+    "page",
+    "site",
+    "wordpress",
+];
+
 /// Whether a number written with nothing around it, or only after "error",
 /// is the web server's status rather than an SMTP reply: a status that SMTP
 /// does not use, or one of 500–504. SMTP uses those too, but for protocol
@@ -248,6 +277,17 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
             consider(code, 8);
         }
         let lower = line.to_lowercase();
+        if WEB_WORDS.iter().any(|w| lower.contains(w))
+            && let Some(c) = IN_SENTENCE.captures(line)
+        {
+            let code = c
+                .get(1)
+                .or(c.get(2))
+                .map_or(0, |m| m.as_str().parse().unwrap_or(0));
+            if web_first(code) {
+                consider(code, 6);
+            }
+        }
         for (phrase, code) in PHRASES {
             if lower.contains(phrase) {
                 consider(*code, PHRASE_STRENGTH);
@@ -350,6 +390,20 @@ mod tests {
         assert_eq!(codes("błąd 503"), [503]);
         assert_eq!(codes("550"), Vec::<u16>::new());
         assert_eq!(codes("błąd 550"), Vec::<u16>::new());
+        // A customer's sentence about a page.
+        assert_eq!(codes("Wyskakuje 404 na podstronie kontakt."), [404]);
+        assert_eq!(codes("Since Monday the site returns 503."), [503]);
+        assert_eq!(codes("mam 500 na stronie głównej"), [500]);
+        // Counts, prices and mail replies are not statuses.
+        assert_eq!(
+            codes("Strona pokazuje 404 produkty w kategorii."),
+            Vec::<u16>::new()
+        );
+        assert_eq!(
+            codes("sklep ma 403 zamówienia, strona pokazuje 450 zł"),
+            Vec::<u16>::new()
+        );
+        assert_eq!(codes("strona zwraca 404.5 punktu"), Vec::<u16>::new());
         assert_eq!(codes("421"), Vec::<u16>::new());
         // Polish names, in any letter case.
         assert_eq!(codes("404 - Nie znaleziono"), [404]);

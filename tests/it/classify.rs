@@ -1753,6 +1753,8 @@ const ROWS: &[Row] = &[
         "http-403-apache-search-permissions.log",
         &[web(403, "http-403")],
     ),
+    // A customer's sentence: a number after a verb of showing, on a page.
+    one("http-404-polish-sentence.txt", &[web(404, "http-404")]),
     // A customer's own words for CloudLinux's limit page.
     one(
         "http-503-polish-resource-limit.txt",
