@@ -234,6 +234,9 @@ const PHRASES: &[(&str, u16)] = &[
     // nginx's error log for an upload over `client_max_body_size`.
     ("client intended to send too large body", 413),
     ("request header or cookie too large", 400),
+    // Cloudflare's error 1015 and the pages of rate-limiting plugins.
+    ("you are being rate limited", 429),
+    ("you have sent too many requests", 429),
 ];
 
 /// Finds HTTP errors (4xx and 5xx) in logical lines. `named` gives the

@@ -1753,6 +1753,15 @@ const ROWS: &[Row] = &[
         "http-403-apache-search-permissions.log",
         &[web(403, "http-403")],
     ),
+    // Cloudflare's blocks set by the site's owner (1005 to 1010) are 403s;
+    // its rate limit (1015) is a 429, which no article covers.
+    one("http-403-cloudflare-1006.txt", &[web(403, "http-403")]),
+    one("http-429-cloudflare-1015.txt", &[web_unlinked(429)]),
+    // WordPress stuck in maintenance mode, in a customer's words.
+    one(
+        "http-503-polish-maintenance-sentence.txt",
+        &[web(503, "http-503")],
+    ),
     // A customer's sentence: a number after a verb of showing, on a page.
     one("http-404-polish-sentence.txt", &[web(404, "http-404")]),
     // A customer's own words for CloudLinux's limit page.
