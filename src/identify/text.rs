@@ -459,6 +459,9 @@ fn width_of(line: &str) -> usize {
     }
 }
 
+/// How far into a joined line the start of a multi-line reply is looked for.
+const REPLY_PREFIX_SEARCH: usize = 512;
+
 /// Returns the text of a line that continues a multi-line reply, without
 /// its repeated code: after "550-5.7.1 a", the line "550 5.7.1 b" gives "b".
 fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
@@ -468,14 +471,25 @@ fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
         (None, None) => (prev, line),
         _ => return None,
     };
-    // The joined text so far: only its first reply prefix matters.
-    let code = prev.get(..4).filter(|c| {
-        let b = c.as_bytes();
-        matches!(b[0], b'4' | b'5')
-            && b[1].is_ascii_digit()
-            && b[2].is_ascii_digit()
-            && b[3] == b'-'
+    // Only a line that starts with a reply code can go on a reply.
+    let b = line.as_bytes();
+    if b.len() < 4 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b[3], b'-' | b' ') {
+        return None;
+    }
+    // The joined text so far: only its first reply prefix matters. It
+    // starts the text, or follows the words that introduce it ("SMTP error
+    // from remote mail server after initial connection: 550-5.7.1 ..."),
+    // which are looked through for a short way only.
+    let b = prev.as_bytes();
+    let start = (0..b.len().min(REPLY_PREFIX_SEARCH).saturating_sub(3)).find(|&i| {
+        (i == 0 || b[i - 1] == b' ')
+            && matches!(b[i], b'4' | b'5')
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3] == b'-'
     })?;
+    let prev = &prev[start..];
+    let code = &prev[..4];
     let rest = line.strip_prefix(&code[..3])?;
     let rest = rest.strip_prefix(['-', ' '])?;
     // Drop the repeated enhanced status too, when the first line had one.
@@ -667,6 +681,13 @@ mod tests {
             l[0].text,
             "550-5.7.1 Unauthenticated email is not accepted due to the domain's DMARC policy. Please see the help page."
         );
+        // The same after the words that introduce it, on their own line.
+        let introduced = "SMTP error from remote mail server after initial connection:\n550-5.7.1 Refused. Your IP address 192.0.2.3 is\n550-5.7.1 listed on bl.example.net. Please visit\n550 5.7.1 https://bl.example.net/?192.0.2.3\n";
+        let l = logical_lines(introduced, Origin::Paste);
+        assert_eq!(l.len(), 1, "{l:?}");
+        assert!(l[0].text.ends_with(
+            "is listed on bl.example.net. Please visit https://bl.example.net/?192.0.2.3"
+        ));
         let split = "said: 554\n5.7.1 Relay access denied\n";
         assert_eq!(
             logical_lines(split, Origin::Message)[0].text,

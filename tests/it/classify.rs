@@ -1769,6 +1769,23 @@ const ROWS: &[Row] = &[
         "http-503-polish-resource-limit.txt",
         &[web(503, "http-503")],
     ),
+    // A multi-line reply after the words that introduce it, in a Polish
+    // wrapper: its continuation lines name the list.
+    one(
+        "dnsbl-check-polish-wrapper-multiline.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "blocked",
+            DNSBL,
+            &[
+                ("recipient", Some("jan@urzad-przyklad.gov.pl")),
+                ("client_ip", Some("198.51.100.14")),
+                ("blocklist", Some("SpamCop")),
+                ("smtp_command", Some("CONN")),
+            ],
+        )],
+    ),
     // The address to write to for help is not the recipient; the paste
     // names none.
     one(
