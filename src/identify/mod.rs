@@ -362,17 +362,25 @@ impl Classifier {
         self.read_http(&scan, http, out);
         if out.len() == start {
             // Mail wording with no code at all ("Relay access denied"), for
-            // the recipient its line names, or the only one the text names.
+            // the recipient its line names, or the only one the text names,
+            // or the only address written in the line.
             let only = match named.as_slice() {
                 [one] => Some(one.as_str()),
                 _ => None,
             };
             for line in scan.phrase_lines(&self.rules, &self.reasons) {
                 let text = scan.line_text(line);
+                let mut written = scan::recipients_in(&text);
+                written.sort_unstable_by_key(|a| a.to_lowercase());
+                written.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+                let sole = match written.as_slice() {
+                    [one] => Some(one.as_str()),
+                    _ => None,
+                };
                 let found = self.finding(Evidence {
                     diagnostic: &text,
                     block: scan.block_of(line),
-                    recipient: scan.recipient_on(line).or(only),
+                    recipient: scan.recipient_on(line).or(only).or(sole),
                     ..Evidence::default()
                 });
                 keep_fuller(out, start, found);

@@ -368,16 +368,8 @@ impl<'a> Scan<'a> {
                 .filter(|_| reply_only)
                 .and_then(|c| s.text.find(&c.to_string()))
                 .map_or(s.text.as_str(), |at| &s.text[at..]);
-            for a in addresses_in(reply) {
-                // Exchange's "The message from (<a@b>) with the subject of
-                // ..." names the sender, not a recipient; an address to
-                // write to for help ("to contact a@b to clarify") is
-                // neither.
-                let other = reply.find(a.as_str()).is_some_and(|at| {
-                    let before = reply[..at].trim_end_matches([' ', '(', '<', '"', '\'']);
-                    names_sender(before) || names_helpdesk(before)
-                });
-                if !other && seen.insert(a.to_lowercase()) {
+            for a in recipients_in(reply) {
+                if seen.insert(a.to_lowercase()) {
                     out.push(a);
                 }
             }
@@ -640,6 +632,21 @@ fn names_failure(line: &str, rules: &Rules, reasons: &Reasons) -> bool {
     }
     let folded = text::fold(line);
     rules.by_phrase(super::Kind::Smtp, &folded).is_some() || reasons.names_failure(&folded)
+}
+
+/// Returns the addresses a failure's words may name as its recipients:
+/// every address written in them but a sender's (Exchange's "The message
+/// from (<a@b>) with the subject of ...") and one to write to for help
+/// ("to contact a@b to clarify").
+pub fn recipients_in(text: &str) -> Vec<String> {
+    addresses_in(text)
+        .filter(|a| {
+            !text.find(a.as_str()).is_some_and(|at| {
+                let before = text[..at].trim_end_matches([' ', '(', '<', '"', '\'']);
+                names_sender(before) || names_helpdesk(before)
+            })
+        })
+        .collect()
 }
 
 /// Returns the addresses written in a text.

@@ -1786,6 +1786,23 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // PHPMailer (WordPress's SMTP plugins): the wording with no code, and
+    // the one address on its line is the recipient.
+    one(
+        "relay-access-denied-phpmailer-recipients-failed.txt",
+        &[unstated(
+            None,
+            "norelaying",
+            RELAY,
+            &[("recipient", Some("zamowienia@kontrahent.example"))],
+        )],
+    ),
+    // PHPMailer's login refused: a wrong password, not a local mailer's
+    // failed command, whatever "command failed" says.
+    one(
+        "security-error-phpmailer-password.txt",
+        &[unstated(Some(535), "securityerror", None, &[])],
+    ),
     // The address to write to for help is not the recipient; the paste
     // names none.
     one(
