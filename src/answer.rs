@@ -7,13 +7,14 @@
 //! [`identify::tables`]. [`pasted_lines`] decides which lines of a paste the
 //! result page highlights.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::Serialize;
 
 use crate::content::Library;
-use crate::identify::{Actor, Facts, Finding, Kind, squeeze, tables};
+use crate::identify::{Actor, Facts, Finding, Kind, squeeze, tables, unjson};
 use crate::lang::Lang;
 
 /// The answer to one paste: every finding, best first.
@@ -258,7 +259,7 @@ pub fn pasted_lines<'a>(text: &'a str, findings: &[Explained]) -> Vec<PastedLine
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut line_key: Vec<Option<usize>> = Vec::with_capacity(lines.len());
     for line in &lines {
-        let key = squeeze(unquote(line));
+        let key = squeeze(&as_read(unquote(line)));
         if key.chars().count() < MIN_HIGHLIGHT {
             line_key.push(None);
             continue;
@@ -346,6 +347,23 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The text of a line as the classifier read it: a JSON event's fields
+/// are read as `key: value` (see [`crate::identify::unjson`]), whether the
+/// event is on one line or one field a line (`"status": "5.7.1",`).
+fn as_read(line: &str) -> Cow<'_, str> {
+    if let Some(fields) = unjson(line) {
+        return Cow::Owned(fields);
+    }
+    let field = line.trim_end_matches(',');
+    if field.starts_with('"')
+        && field.contains("\":")
+        && let Some(fields) = unjson(&format!("{{{field}}}"))
+    {
+        return Cow::Owned(fields);
+    }
+    Cow::Borrowed(line)
+}
+
 /// Removes surrounding whitespace and the `>` marks of quoted mail.
 fn unquote(line: &str) -> &str {
     line.trim()
@@ -407,6 +425,21 @@ mod tests {
             marked(text, "554 5.7.1 <jan@example.com>: Relay access denied"),
             ["Diagnostic-Code: smtp; 554 5.7.1 <jan@example.com>: Relay access denied"]
         );
+    }
+
+    #[test]
+    fn json_fields_are_highlighted() {
+        let excerpt = "status: 5.1.1 diagnosticCode: smtp; 550 5.1.1 <a@example.com>: unknown";
+        let pretty = "{\n  \"status\": \"5.1.1\",\n  \"diagnosticCode\": \"smtp; 550 5.1.1 <a@example.com>: unknown\",\n  \"timestamp\": \"2026-11-29\"\n}\n";
+        assert_eq!(
+            marked(pretty, excerpt),
+            [
+                "  \"status\": \"5.1.1\",",
+                "  \"diagnosticCode\": \"smtp; 550 5.1.1 <a@example.com>: unknown\","
+            ]
+        );
+        let one_line = "{\"email\": \"a@example.com\", \"status\": \"5.1.1\", \"diagnosticCode\": \"smtp; 550 5.1.1 <a@example.com>: unknown\"}";
+        assert_eq!(marked(one_line, excerpt), [one_line]);
     }
 
     #[test]

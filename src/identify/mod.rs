@@ -29,7 +29,7 @@ pub mod tables;
 mod text;
 
 pub use facts::{Blocklist, blocklist_named};
-pub use text::squeeze;
+pub use text::{squeeze, unjson};
 
 use serde::{Deserialize, Serialize};
 
