@@ -722,10 +722,12 @@ fn mention(line: &str) -> Option<String> {
     let (label, rest) = line.rsplit_once(':')?;
     let label = label.trim();
     let lower = label.to_lowercase();
-    // "source" is the sender in the JSON of mail services' bounce events.
-    if ["sender", "from", "nadawca", "od", "source"]
-        .iter()
-        .any(|w| lower.split_whitespace().next() == Some(w))
+    // A label that names the sender anywhere ("Sender Address:", Polish
+    // "Adres nadawcy:"); "source" is the sender in the JSON of mail
+    // services' bounce events.
+    if lower
+        .split_whitespace()
+        .any(|w| ["sender", "from", "nadawca", "nadawcy", "od", "source"].contains(&w))
     {
         return None;
     }

@@ -1803,6 +1803,22 @@ const ROWS: &[Row] = &[
         "security-error-phpmailer-password.txt",
         &[unstated(Some(535), "securityerror", None, &[])],
     ),
+    // Microsoft 365's newer report, Polish edition: "Adres nadawcy:" in
+    // its details names the sender, not a second recipient.
+    one(
+        "client-blocked-office365-new-report-pl.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "blocked",
+            CLIENT_BLOCKED,
+            &[
+                ("recipient", Some("jan@kontrahent-przyklad.pl")),
+                ("client_ip", Some("198.51.100.22")),
+                ("blocklist", Some("Spamhaus")),
+            ],
+        )],
+    ),
     // The address to write to for help is not the recipient; the paste
     // names none.
     one(
