@@ -1762,6 +1762,12 @@ const ROWS: &[Row] = &[
         "http-503-polish-maintenance-sentence.txt",
         &[web(503, "http-503")],
     ),
+    // Other applications' own error pages, with no number on them.
+    one("http-500-joomla-mysql.txt", &[web(500, "http-500")]),
+    one(
+        "http-500-drupal-unexpected-error.txt",
+        &[web(500, "http-500")],
+    ),
     // A customer's sentence: a number after a verb of showing, on a page.
     one("http-404-polish-sentence.txt", &[web(404, "http-404")]),
     // A customer's own words for CloudLinux's limit page.
