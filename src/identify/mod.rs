@@ -571,6 +571,17 @@ impl Classifier {
             // status only the family's overview.
             .or_else(|| self.rules.by_reason(reason))
             .or_else(|| status.as_deref().and_then(|s| self.rules.by_status(s)));
+        // Wording that names no reason but an article's situation (Outlook's
+        // "0x800CCC79") takes the reason the article is about.
+        let reason = match &article {
+            Some(a) if a.by_phrase && matches!(reason, "onhold" | "undefined") => a
+                .rule
+                .reasons
+                .first()
+                .and_then(|r| REASONS.iter().copied().find(|known| known == r))
+                .unwrap_or(reason),
+            _ => reason,
+        };
         // The blocked address is worth naming only when something blocked.
         let blocking = blocklist.is_some()
             || matches!(

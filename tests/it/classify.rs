@@ -1792,6 +1792,12 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Outlook's error number alone, as customers write it: its refusal of
+    // a recipient is a relay denial.
+    one(
+        "relay-access-denied-outlook-error-number-only.txt",
+        &[unstated(None, "norelaying", RELAY, &[])],
+    ),
     // PHPMailer (WordPress's SMTP plugins): the wording with no code, and
     // the one address on its line is the recipient.
     one(
