@@ -1792,6 +1792,16 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // A Polish provider's words with no code, the address in brackets.
+    one(
+        "user-unknown-polish-odbiorca-nie-istnieje.txt",
+        &[unstated(
+            None,
+            "userunknown",
+            None,
+            &[("recipient", Some("jan.kowalsky@interia.example"))],
+        )],
+    ),
     // Outlook's error number alone, as customers write it: its refusal of
     // a recipient is a relay denial.
     one(
