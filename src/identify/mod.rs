@@ -167,6 +167,14 @@ pub struct Finding {
     pub facts: Facts,
 }
 
+/// The one address of a list, if it has exactly one.
+fn sole(addresses: &[String]) -> Option<&str> {
+    match addresses {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
 /// How much of a text is enough to tell a raw message by its headers.
 const HEAD_BYTES: usize = 16 * 1024;
 
@@ -364,23 +372,14 @@ impl Classifier {
             // Mail wording with no code at all ("Relay access denied"), for
             // the recipient its line names, or the only one the text names,
             // or the only address written in the line.
-            let only = match named.as_slice() {
-                [one] => Some(one.as_str()),
-                _ => None,
-            };
+            let only = sole(&named);
             for line in scan.phrase_lines(&self.rules, &self.reasons) {
                 let text = scan.line_text(line);
-                let mut written = scan::recipients_in(&text);
-                written.sort_unstable_by_key(|a| a.to_lowercase());
-                written.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-                let sole = match written.as_slice() {
-                    [one] => Some(one.as_str()),
-                    _ => None,
-                };
+                let written = scan::recipients_in(&text);
                 let found = self.finding(Evidence {
                     diagnostic: &text,
                     block: scan.block_of(line),
-                    recipient: scan.recipient_on(line).or(only).or(sole),
+                    recipient: scan.recipient_on(line).or(only).or(sole(&written)),
                     ..Evidence::default()
                 });
                 keep_fuller(out, start, found);

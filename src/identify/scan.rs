@@ -124,22 +124,28 @@ pub(super) fn prepare() {
 /// Tells whether the words before an anchor make it the sender's: "Sender
 /// address:", "From address:", "Nadawca:".
 fn names_sender(before: &str) -> bool {
-    let word = before
-        .trim_end()
-        .rsplit(|c: char| c.is_whitespace())
-        .next()
-        .unwrap_or("");
-    ["sender", "from", "nadawca", "envelope-from", "mail"]
-        .iter()
-        .any(|w| word.eq_ignore_ascii_case(w))
+    last_word_is(
+        before,
+        &["sender", "from", "nadawca", "envelope-from", "mail"],
+    )
 }
 
 /// Tells whether the words before an address ask to write to it for help.
 fn names_helpdesk(before: &str) -> bool {
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-    ["contact", "contacting", "kontakt", "kontaktu", "napisz"]
-        .iter()
-        .any(|w| word.eq_ignore_ascii_case(w))
+    last_word_is(
+        before,
+        &["contact", "contacting", "kontakt", "kontaktu", "napisz"],
+    )
+}
+
+/// Tells whether the last word of a text is one of `words`, in any case.
+fn last_word_is(text: &str, words: &[&str]) -> bool {
+    let word = text
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    words.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// Nouns a report may write between an anchor and the address: Gmail's
@@ -634,11 +640,12 @@ fn names_failure(line: &str, rules: &Rules, reasons: &Reasons) -> bool {
     rules.by_phrase(super::Kind::Smtp, &folded).is_some() || reasons.names_failure(&folded)
 }
 
-/// Returns the addresses a failure's words may name as its recipients:
-/// every address written in them but a sender's (Exchange's "The message
-/// from (<a@b>) with the subject of ...") and one to write to for help
-/// ("to contact a@b to clarify").
+/// Returns the addresses a failure's words may name as its recipients,
+/// each once: every address written in them but a sender's (Exchange's
+/// "The message from (<a@b>) with the subject of ...") and one to write to
+/// for help ("to contact a@b to clarify").
 pub fn recipients_in(text: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
     addresses_in(text)
         .filter(|a| {
             !text.find(a.as_str()).is_some_and(|at| {
@@ -646,6 +653,7 @@ pub fn recipients_in(text: &str) -> Vec<String> {
                 names_sender(before) || names_helpdesk(before)
             })
         })
+        .filter(|a| seen.insert(a.to_lowercase()))
         .collect()
 }
 

@@ -472,8 +472,8 @@ fn continued_reply<'t>(prev: &str, line: &'t str) -> Option<&'t str> {
         _ => return None,
     };
     // Only a line that starts with a reply code can go on a reply.
-    let b = line.as_bytes();
-    if b.len() < 4 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b[3], b'-' | b' ') {
+    let l = line.as_bytes();
+    if l.len() < 4 || !l[..3].iter().all(u8::is_ascii_digit) || !matches!(l[3], b'-' | b' ') {
         return None;
     }
     // The joined text so far: only its first reply prefix matters. It
