@@ -291,6 +291,10 @@ const STAGES: &[(&str, &str)] = &[
     ("our rcpt to", "RCPT"),
     ("smtp:rcpt", "RCPT"),
     ("does not like recipient", "RCPT"),
+    // Yahoo's reports end the reply with the stage: "... User Unknown
+    // [RCPT_TO]".
+    ("[rcpt_to]", "RCPT"),
+    ("[mail_from]", "MAIL"),
     // Receiving servers' own logs: Postfix's "NOQUEUE: reject: RCPT from
     // host[ip]: ...", Exim's "F=<a@b> rejected RCPT <c@d>: ...".
     ("reject: rcpt from", "RCPT"),

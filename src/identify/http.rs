@@ -42,6 +42,20 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
         ),
         // curl -f: "The requested URL returned error: 403".
         (r"(?i)returned error:?\s*([1-5][0-9]{2})\b", 9),
+        // Python's requests: "503 Server Error: Service Unavailable for url:
+        // https://...". Chrome's console: "the server responded with a status
+        // of 500 (Internal Server Error)".
+        (
+            r"(?i)\b([1-5][0-9]{2}) (?:client|server) error: .* for url:",
+            9,
+        ),
+        (r"(?i)responded with a status of ([1-5][0-9]{2})\b", 9),
+        // Chrome's console for a failed request: "GET https://x/y 401
+        // (Unauthorized)".
+        (
+            r"\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?:https?://|/)\S* ([45][0-9]{2})\b",
+            8,
+        ),
         // Access logs: "GET /x HTTP/1.1" 404 1234.
         (r#"(?i)"[A-Z]+ \S+ HTTP/[0-9.]+"\s+([1-5][0-9]{2})\b"#, 8),
         // Cloudflare "Error code 521": only web pages write it this way.
@@ -106,6 +120,8 @@ const NAMES: &[(u16, &str)] = &[
     (502, "bad gateway"),
     (503, "service unavailable"),
     (503, "service temporarily unavailable"),
+    // .NET's name, in PowerShell's "(503) Server Unavailable".
+    (503, "server unavailable"),
     (504, "gateway timeout"),
     (504, "gateway time-out"),
     (505, "http version not supported"),
@@ -355,6 +371,38 @@ mod tests {
             [504]
         );
         assert_eq!(codes("Internal Server Error"), Vec::<u16>::new());
+    }
+
+    #[test]
+    fn developer_tools_forms() {
+        assert_eq!(
+            codes(
+                "requests.exceptions.HTTPError: 503 Server Error: Service Unavailable for url: https://example.pl/api"
+            ),
+            [503]
+        );
+        assert_eq!(
+            codes(
+                "Failed to load resource: the server responded with a status of 500 (Internal Server Error)"
+            ),
+            [500]
+        );
+        assert_eq!(
+            codes("GET https://example.pl/wp-json/wc/v3/products 401 (Unauthorized)"),
+            [401]
+        );
+        assert_eq!(codes("POST /wp-admin/admin-ajax.php 403"), [403]);
+        assert_eq!(
+            codes(
+                "Invoke-WebRequest : The remote server returned an error: (503) Server Unavailable."
+            ),
+            [503]
+        );
+        // A mail log's verb is not a request line.
+        assert_eq!(
+            codes("MAIL FROM:<a@b.pl> 550 5.7.1 denied"),
+            Vec::<u16>::new()
+        );
     }
 
     #[test]

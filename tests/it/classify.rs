@@ -368,6 +368,16 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("marek@klient-przyklad.pl"))],
         )],
     ),
+    // The same window on a phone set to Polish.
+    one(
+        "relay-iphone-cannot-send-pl.txt",
+        &[unstated(
+            None,
+            "onhold",
+            RELAY,
+            &[("recipient", Some("marek@klient-przyklad.pl"))],
+        )],
+    ),
     // cPanel's Exim: "could not deliver mail to a@b".
     one(
         "hostunknown-cpanel-could-not-deliver.txt",
@@ -1280,6 +1290,19 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("tomasz.zielinski@example.org"))],
         )],
     ),
+    // Office 365 gives up after two days: "500 5.4.300 Message expired"
+    // (Sisimai's Exchange Online table) is expiry, not the syntax error a
+    // bare reply code 500 would mean.
+    one(
+        "expired-office365-5-4-300.txt",
+        &[mail(
+            Some(500),
+            "5.4.300",
+            "expired",
+            None,
+            &[("recipient", Some("magazyn@dostawca-czesci.pl"))],
+        )],
+    ),
     // Only an enhanced status, so no reply code; no remote server was
     // reached, so none is named (the report's "at host ..." is our own).
     one(
@@ -1483,6 +1506,21 @@ const ROWS: &[Row] = &[
                 ("recipient", Some("marta.kowal@yahoo.com")),
                 ("remote_host", Some("mta5.am0.yahoodns.net")),
                 ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
+    // Yahoo names the stage after the reply ("[RCPT_TO]"): a recipient
+    // refused at RCPT as "not a valid recipient" is unknown (Sisimai's
+    // UserUnknown wording), not filtered.
+    one(
+        "user-unknown-yahoo-rcpt-to-stage.txt",
+        &[unstated(
+            Some(554),
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("nieaktywny.klient@yahoo.com")),
+                ("smtp_command", Some("RCPT")),
             ],
         )],
     ),
@@ -1690,6 +1728,13 @@ const ROWS: &[Row] = &[
     one("http-500-chrome-en.txt", &[web(500, "http-500")]),
     one("http-500-chrome-pl.txt", &[web(500, "http-500")]),
     one("http-500-curl-fail.txt", &[web(500, "http-500")]),
+    // What developers paste: Python's requests raising for a status, and
+    // a failed request in the browser's console.
+    one(
+        "http-503-python-requests-traceback.txt",
+        &[web(503, "http-503")],
+    ),
+    one("http-401-chrome-console.txt", &[web(401, "http-401")]),
     // WordPress's critical error in Polish, and Apache's log line for a
     // directive .htaccess may not use: no status written, still a 500.
     one(
@@ -2138,6 +2183,7 @@ fn authentication_failures_open_their_section() {
 #[test]
 fn iphone_refusals_open_the_phone_section() {
     assert_opens("relay-iphone-cannot-send.txt", Actor::Sender, "phone");
+    assert_opens("relay-iphone-cannot-send-pl.txt", Actor::Sender, "phone");
 }
 
 /// A fixture without a row would never be checked; a row without a fixture
