@@ -14,7 +14,7 @@
 //! | [`answer`] | turns findings into what people read: the JSON of `/api/identify` and `diagnoza identify`, with article titles and URLs |
 //! | [`search`] | the full-text index (tantivy) over the articles: folding analyzer, fuzzy queries, snippets |
 //! | [`site`] | every page rendered at start-up (askama views in [`site::views`]), compressed, with ETags; fingerprinted assets; the static export |
-//! | [`web`] | the router (every route in [`web::router`]), thin handlers, caching and security headers, limits, the error type; the accept loop with its deadlines and graceful shutdown in [`web::serve`] |
+//! | [`web`] | the router (every route in [`web::router`]), thin handlers, caching and security headers, limits, the error type; the accept loop (one thread per core), its deadlines and graceful shutdown in [`web::serve`] |
 //! | [`config`] | settings shared by the CLI and the server (contact details, limits, HSTS, proxies) |
 //! | [`reload`] | `--content DIR`: rebuilding everything when a file changes, keeping the last good build |
 //!

@@ -197,7 +197,9 @@ fn serve(args: ServeArgs, started: Instant) -> ExitCode {
         },
         None => None,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // The main thread serves too, on the first listener, and handles the
+    // signals (web::serve explains the threads).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -207,30 +209,34 @@ fn serve(args: ServeArgs, started: Instant) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr).await?;
-        let addr = listener.local_addr()?;
-        let shutdown = shutdown_signal();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let result = serve::bind(args.addr, threads).and_then(|listeners| {
+        let addr = listeners[0].local_addr()?;
+        let shutdown = {
+            let _entered = runtime.enter();
+            shutdown_signal()
+        };
         tracing::info!(
             %addr,
             articles,
+            threads,
             startup_ms = started.elapsed().as_millis() as u64,
             "listening"
         );
         let app = diagnoza::app(shared, &config);
         serve::log_panics_without_messages();
-        let stopped = serve::serve(
-            listener,
+        let stopped = serve::serve_on_threads(
+            &runtime,
+            listeners,
             app,
             config.request_timeout(),
             serve::SHUTDOWN_GRACE,
             shutdown,
-        )
-        .await;
+        )?;
         if stopped == serve::Stopped::GraceExpired {
             tracing::warn!("requests still open after the shutdown grace period; stopping anyway");
         }
-        Ok::<(), std::io::Error>(())
+        Ok(())
     });
     match result {
         Ok(()) => {
