@@ -167,22 +167,53 @@ struct Phrase {
 impl Phrase {
     /// Tells whether the phrase is complete around its key at `start..end`.
     fn fits(&self, folded: &str, start: usize, end: usize) -> bool {
-        in_order(&folded[..start], &self.before) && in_order(&folded[end..], &self.after)
+        ends_before(&folded[..start], &self.before) && starts_after(&folded[end..], &self.after)
     }
 }
 
-/// Tells whether the parts occur in a text one after the other.
-fn in_order(text: &str, parts: &[String]) -> bool {
+/// How far apart two parts of a phrase may be: `*` stands for some words
+/// or a server's name, not for the rest of a long line (a sentence that
+/// begins with "connection" and ends on "time limit" is not "connection
+/// *limit"). Wrapped replies are unwrapped first, so this is about
+/// distance in the text, not lines.
+const GAP: usize = 80;
+
+/// Tells whether the parts occur one after the other from the start of a
+/// text, each at most [`GAP`] bytes after the one before.
+fn starts_after(text: &str, parts: &[String]) -> bool {
     let mut at = 0;
-    parts
-        .iter()
-        .all(|part| match text[at..].find(part.as_str()) {
+    parts.iter().all(|part| {
+        let mut cut = (at + GAP + part.len()).min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        match text[at..cut].find(part.as_str()) {
             Some(i) => {
                 at += i + part.len();
                 true
             }
             None => false,
-        })
+        }
+    })
+}
+
+/// Tells whether the parts occur one after the other and end at the end of
+/// a text, each at most [`GAP`] bytes before the one after it.
+fn ends_before(text: &str, parts: &[String]) -> bool {
+    let mut end = text.len();
+    parts.iter().rev().all(|part| {
+        let mut from = end.saturating_sub(GAP + part.len());
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        match text[from..end].rfind(part.as_str()) {
+            Some(i) => {
+                end = from + i;
+                true
+            }
+            None => false,
+        }
+    })
 }
 
 /// Returns a name from the fixed list, so findings carry `&'static str`.
@@ -568,6 +599,17 @@ mod tests {
                 .has("mailboxfull")
         );
         assert!(!r.matching("quota... mailbox").has("nothing"));
+        // A few words may come between the parts, not a long line.
+        assert!(
+            r.matching("connection rate limit exceeded")
+                .has("toomanyconn")
+        );
+        assert!(
+            !r.matching(
+                "the connection to the database was closed by the shop while the nightly export of all orders was still running past its time limit"
+            )
+            .has("toomanyconn")
+        );
     }
 
     #[test]
