@@ -331,6 +331,11 @@ const ROWS: &[Row] = &[
         "authfailure-microsoft-spf.txt",
         &[mail(Some(550), "5.7.23", "authfailure", OVERVIEW, &[])],
     ),
+    // "SPF policy violation" under a plain 5.7.1, in a support ticket.
+    one(
+        "authfailure-spf-policy-violation-pl.txt",
+        &[mail(Some(550), "5.7.1", "authfailure", OVERVIEW, &[])],
+    ),
     // Exchange's content filter names the sender, "The message from
     // (<a@b>)": not a recipient.
     one(
@@ -2169,6 +2174,7 @@ fn authentication_failures_open_their_section() {
     for file in [
         "authfailure-gmail-5-7-26.txt",
         "authfailure-microsoft-spf.txt",
+        "authfailure-spf-policy-violation-pl.txt",
     ] {
         assert_opens(file, Actor::Sender, "authentication");
     }
