@@ -211,7 +211,11 @@ impl Classifier {
         for raw in text::split_mbox(&input) {
             // A raw message goes to the MIME parser as bytes, undecoded, so
             // that 8-bit charsets are read as the message declares them.
-            let head = text::decode(&raw[..raw.len().min(HEAD_BYTES)]);
+            // Only the header block is decoded for that: a message's body
+            // may be long and not ASCII, which makes checking it slow.
+            let head_end = memchr::memmem::find(&raw[..raw.len().min(HEAD_BYTES)], b"\n\n")
+                .map_or(raw.len().min(HEAD_BYTES), |blank| blank + 2);
+            let head = text::decode(&raw[..head_end]);
             if message::looks_like_message(&head)
                 && let Some(mail) = message::parse(raw)
             {
