@@ -1756,6 +1756,9 @@ const ROWS: &[Row] = &[
     // Laravel's database exception: the page it is on is a 500, and its
     // "Connection refused ... limit 1" is not mail's "connection *limit".
     one("http-500-laravel-sqlstate.txt", &[web(500, "http-500")]),
+    // mysqli's warning that the database refused the user, under a Polish
+    // line from the site's own code: the 500 article explains the codes.
+    one("http-500-mysqli-access-denied-pl.txt", &[web(500, "http-500")]),
     // Cloudflare's firewall page, a shop's own Polish 404 page and a Polish
     // maintenance notice: each names its error only in words.
     one("http-403-cloudflare-1020.txt", &[web(403, "http-403")]),
