@@ -1759,6 +1759,10 @@ const ROWS: &[Row] = &[
     // mysqli's warning that the database refused the user, under a Polish
     // line from the site's own code: the 500 article explains the codes.
     one("http-500-mysqli-access-denied-pl.txt", &[web(500, "http-500")]),
+    // Imunify360's refusal of a client it takes for a bot, and nginx's
+    // default error page, which names no code at all.
+    one("http-403-imunify360-bot-protection.txt", &[web(403, "http-403")]),
+    one("http-502-nginx-default-50x-page.txt", &[web(502, "http-502")]),
     // Cloudflare's firewall page, a shop's own Polish 404 page and a Polish
     // maintenance notice: each names its error only in words.
     one("http-403-cloudflare-1020.txt", &[web(403, "http-403")]),
