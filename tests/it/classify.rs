@@ -1763,6 +1763,11 @@ const ROWS: &[Row] = &[
     // default error page, which names no code at all.
     one("http-403-imunify360-bot-protection.txt", &[web(403, "http-403")]),
     one("http-502-nginx-default-50x-page.txt", &[web(502, "http-502")]),
+    // 404 pages in words only: Google's in Polish, and a WordPress theme's
+    // in English and in its Polish translation.
+    one("http-404-google-polish.txt", &[web(404, "http-404")]),
+    one("http-404-wordpress-theme-oops.txt", &[web(404, "http-404")]),
+    one("http-404-wordpress-theme-ups-pl.txt", &[web(404, "http-404")]),
     // Cloudflare's firewall page, a shop's own Polish 404 page and a Polish
     // maintenance notice: each names its error only in words.
     one("http-403-cloudflare-1020.txt", &[web(403, "http-403")]),
