@@ -972,6 +972,12 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // A domain with no MX or A record is the sender's to fix, like a
+    // refused sender address, even when the reply names no address.
+    one(
+        "sender-domain-no-mx-record.txt",
+        &[mail(Some(550), "5.7.1", "rejected", SENDER, &[("recipient", None)])],
+    ),
     // ---- The variants' wording under other codes, and the bare code
     // Sisimai's Rhost::Microsoft: 5.7.1 "unable to relay" is `norelaying`.
     // "Generating server" is the sender's own Exchange, not the remote one.
