@@ -176,6 +176,19 @@ pub struct Reply {
     pub in_place: bool,
 }
 
+/// Whether a text starts with a currency after spaces: what follows an
+/// amount, never a reply code.
+fn is_currency(text: &str) -> bool {
+    const CURRENCIES: [&str; 9] = [
+        "zł", "zl", "pln", "złotych", "eur", "euro", "usd", "gbp", "€",
+    ];
+    let word = text.trim_start_matches([' ', '\t']);
+    let word = &word[..word
+        .find(|c: char| !c.is_alphanumeric() && c != '€')
+        .unwrap_or(word.len())];
+    CURRENCIES.iter().any(|c| word.eq_ignore_ascii_case(c))
+}
+
 /// Finds the SMTP error reply codes (4xx and 5xx) in a text.
 pub fn replies(text: &str) -> Vec<Reply> {
     let b = text.as_bytes();
@@ -211,6 +224,12 @@ pub fn replies(text: &str) -> Vec<Reply> {
                 b' ' | b'-' | b'\t' | b'\n' | b':' | b',' | b')' | b'\'' | b'"' | b']' | b';'
             )
         ) {
+            continue;
+        }
+        // "401,00 zł" and "550 PLN" are amounts, not replies.
+        if next == Some(b',') && b.get(start + 4).is_some_and(u8::is_ascii_digit)
+            || is_currency(&text[start + 3..])
+        {
             continue;
         }
         // A dash must introduce a multi-line reply ("550-5.1.1"), not a
@@ -365,6 +384,11 @@ mod tests {
             Vec::<u16>::new()
         );
         assert_eq!(codes("SIZE=1543: host mx"), Vec::<u16>::new());
+        // An amount is not a reply, though a comma may follow one.
+        assert_eq!(codes("Kwota: 401,00 zł"), Vec::<u16>::new());
+        assert_eq!(codes("Razem: 450 PLN"), Vec::<u16>::new());
+        assert_eq!(codes("Kwota: 550 zł brutto"), Vec::<u16>::new());
+        assert_eq!(codes("said: 550, mailbox unavailable"), [550]);
         assert_eq!(
             codes("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound'"),
             [550]

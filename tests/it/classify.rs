@@ -976,7 +976,13 @@ const ROWS: &[Row] = &[
     // refused sender address, even when the reply names no address.
     one(
         "sender-domain-no-mx-record.txt",
-        &[mail(Some(550), "5.7.1", "rejected", SENDER, &[("recipient", None)])],
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "rejected",
+            SENDER,
+            &[("recipient", None)],
+        )],
     ),
     // ---- The variants' wording under other codes, and the bare code
     // Sisimai's Rhost::Microsoft: 5.7.1 "unable to relay" is `norelaying`.
@@ -1764,16 +1770,28 @@ const ROWS: &[Row] = &[
     one("http-500-laravel-sqlstate.txt", &[web(500, "http-500")]),
     // mysqli's warning that the database refused the user, under a Polish
     // line from the site's own code: the 500 article explains the codes.
-    one("http-500-mysqli-access-denied-pl.txt", &[web(500, "http-500")]),
+    one(
+        "http-500-mysqli-access-denied-pl.txt",
+        &[web(500, "http-500")],
+    ),
     // Imunify360's refusal of a client it takes for a bot, and nginx's
     // default error page, which names no code at all.
-    one("http-403-imunify360-bot-protection.txt", &[web(403, "http-403")]),
-    one("http-502-nginx-default-50x-page.txt", &[web(502, "http-502")]),
+    one(
+        "http-403-imunify360-bot-protection.txt",
+        &[web(403, "http-403")],
+    ),
+    one(
+        "http-502-nginx-default-50x-page.txt",
+        &[web(502, "http-502")],
+    ),
     // 404 pages in words only: Google's in Polish, and a WordPress theme's
     // in English and in its Polish translation.
     one("http-404-google-polish.txt", &[web(404, "http-404")]),
     one("http-404-wordpress-theme-oops.txt", &[web(404, "http-404")]),
-    one("http-404-wordpress-theme-ups-pl.txt", &[web(404, "http-404")]),
+    one(
+        "http-404-wordpress-theme-ups-pl.txt",
+        &[web(404, "http-404")],
+    ),
     // Cloudflare's firewall page, a shop's own Polish 404 page and a Polish
     // maintenance notice: each names its error only in words.
     one("http-403-cloudflare-1020.txt", &[web(403, "http-403")]),
@@ -1999,6 +2017,8 @@ const ROWS: &[Row] = &[
     // ---- No error in them
     none("negative-business-email-pl.eml"),
     none("negative-numbers-paragraph.txt"),
+    // An order confirmation: "Kwota: 401,00 zł" is an amount after a colon.
+    none("negative-order-amounts-pl.txt"),
     // Versions that look like enhanced status codes ("wersji 5.2.1",
     // "PHP 5.6.40") in a customer's own question.
     none("negative-version-numbers-pl.txt"),
