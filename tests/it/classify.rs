@@ -1774,6 +1774,11 @@ const ROWS: &[Row] = &[
         "http-500-mysqli-access-denied-pl.txt",
         &[web(500, "http-500")],
     ),
+    // Passenger's page for a Node.js or Python application that did not start.
+    one(
+        "http-500-passenger-app-not-started.txt",
+        &[web(500, "http-500")],
+    ),
     // Imunify360's refusal of a client it takes for a bot, and nginx's
     // default error page, which names no code at all.
     one(
