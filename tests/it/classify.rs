@@ -1150,6 +1150,59 @@ const ROWS: &[Row] = &[
     ),
     // A Polish server's reply is ASCII: "pelna" for "pełna", and no
     // enhanced status to fall back on.
+    // Polish wrappers with no code, each naming its failure in words: a
+    // sender or a sending server on a block list, an inactive mailbox, a
+    // message too big, a recipient domain that does not exist.
+    // A provider's limit on sending, in Polish and in its reply.
+    one(
+        "speeding-polish-sending-limit.txt",
+        &[mail(Some(550), "5.7.1", "speeding", OVERVIEW, &[])],
+    ),
+    one(
+        "rejected-polish-sender-on-block-list.txt",
+        &[unstated(
+            None,
+            "rejected",
+            SENDER,
+            &[("recipient", Some("kasia.nowicka@onet.pl"))],
+        )],
+    ),
+    one(
+        "blocked-polish-ip-on-block-list.txt",
+        &[unstated(
+            None,
+            "blocked",
+            CLIENT_BLOCKED,
+            &[("recipient", Some("oferty@tartak-sosna.pl"))],
+        )],
+    ),
+    one(
+        "suspend-polish-konto-nieaktywne.txt",
+        &[unstated(
+            None,
+            "suspend",
+            None,
+            &[("recipient", Some("r.kaczmarek@o2.pl"))],
+        )],
+    ),
+    one(
+        "mesgtoobig-polish-zbyt-duza.txt",
+        &[unstated(
+            None,
+            "mesgtoobig",
+            None,
+            &[("recipient", Some("biuro@drukarnia-offset.pl"))],
+        )],
+    ),
+    one(
+        "hostunknown-polish-domena-odbiorcy.txt",
+        &[unstated(
+            None,
+            "hostunknown",
+            None,
+            &[("recipient", Some("jan@kowalskii.pl"))],
+        )],
+    ),
     one(
         "mailbox-full-polish-without-marks.txt",
         &[unstated(
