@@ -1827,6 +1827,17 @@ const ROWS: &[Row] = &[
         "http-500-mysqli-access-denied-pl.txt",
         &[web(500, "http-500")],
     ),
+    // Polish words only: a proxy's bad gateway, WordPress's refusal of a
+    // screen, and cPanel's security token in another translation.
+    one("http-502-polish-blad-bramy.txt", &[web(502, "http-502")]),
+    one(
+        "http-403-wordpress-not-allowed-pl.txt",
+        &[web(403, "http-403")],
+    ),
+    one(
+        "http-401-cpanel-token-polish-variant.txt",
+        &[web(401, "http-401")],
+    ),
     // Passenger's page for a Node.js or Python application that did not start.
     one(
         "http-500-passenger-app-not-started.txt",
