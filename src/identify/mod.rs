@@ -213,9 +213,9 @@ impl Classifier {
             // that 8-bit charsets are read as the message declares them.
             // Only the header block is decoded for that: a message's body
             // may be long and not ASCII, which makes checking it slow.
-            let head_end = memchr::memmem::find(&raw[..raw.len().min(HEAD_BYTES)], b"\n\n")
-                .map_or(raw.len().min(HEAD_BYTES), |blank| blank + 2);
-            let head = text::decode(&raw[..head_end]);
+            let head = &raw[..raw.len().min(HEAD_BYTES)];
+            let head = memchr::memmem::find(head, b"\n\n").map_or(head, |blank| &head[..blank + 2]);
+            let head = text::decode(head);
             if message::looks_like_message(&head)
                 && let Some(mail) = message::parse(raw)
             {

@@ -16,7 +16,7 @@
 //! runtime and its own listener on the same port ([`bind`], SO_REUSEPORT):
 //! the kernel spreads new connections over the threads, and a request is
 //! answered on the thread that read it, with no hand-over between threads.
-//! Pages are answered 9% to 24% faster so than by one runtime whose workers
+//! Pages are answered 9% to 24% faster than by one runtime whose workers
 //! share all connections (BENCHMARKS.md, "Articles against nginx").
 //! Classifying a long paste, the one slow thing, runs on the blocking pool.
 
