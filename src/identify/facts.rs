@@ -285,6 +285,8 @@ const STAGES: &[(&str, &str)] = &[
     ("in reply to rcpt to", "RCPT"),
     ("after rcpt to", "RCPT"),
     ("after pipelined rcpt to", "RCPT"),
+    // Older Exim releases: "SMTP error from remote server after RCPT command".
+    ("after rcpt command", "RCPT"),
     (">>> rcpt to", "RCPT"),
     ("rcpt to response", "RCPT"),
     ("rcpt to command", "RCPT"),
@@ -313,6 +315,7 @@ const STAGES: &[(&str, &str)] = &[
     ("after mail from", "MAIL"),
     // Exim when the server pipelines: "after pipelined MAIL FROM:<a@b>".
     ("after pipelined mail from", "MAIL"),
+    ("after mail command", "MAIL"),
     (">>> mail from", "MAIL"),
     ("mail from command", "MAIL"),
     ("our mail from", "MAIL"),

@@ -707,7 +707,18 @@ impl DsnParser {
                 }
             }
             Field::Action => record.action = Some(value.to_ascii_lowercase()),
-            Field::Status => record.status = super::smtp::find_status(&value),
+            Field::Status => {
+                record.status = super::smtp::find_status(&value);
+                // Some servers write their reply there instead ("Status: 553
+                // Exceeded maximum inbound message size"): it is the
+                // diagnostic, unless the record has one.
+                if record.status.is_none()
+                    && record.diagnostic.is_none()
+                    && super::text::starts_with_reply_code(&value)
+                {
+                    record.diagnostic = Some(value.trim().to_string());
+                }
+            }
             Field::RemoteMta => {
                 record.remote_mta = Some(strip_type(&value).to_string()).filter(|s| !s.is_empty())
             }

@@ -175,6 +175,17 @@ fn sole(addresses: &[String]) -> Option<&str> {
     }
 }
 
+/// The lower-case addresses of a bounce that are never its failed
+/// recipients: its own sender and addressee, and the returned message's sender.
+fn skip_list(mail: &message::Mail) -> Vec<String> {
+    mail.to
+        .iter()
+        .chain(&mail.from)
+        .chain(&mail.original_from)
+        .map(|a| a.to_lowercase())
+        .collect()
+}
+
 /// How much of a text is enough to tell a raw message by its headers.
 const HEAD_BYTES: usize = 16 * 1024;
 
@@ -259,10 +270,7 @@ impl Classifier {
 
     /// Findings from a raw bounce: its DSN records, else its text.
     fn read_mail(&self, mail: &message::Mail, out: &mut Vec<Finding>) {
-        let mut skip: Vec<String> = mail.to.iter().map(|a| a.to_lowercase()).collect();
-        skip.extend(mail.from.iter().map(|a| a.to_lowercase()));
-        skip.extend(mail.original_from.iter().map(|a| a.to_lowercase()));
-        let scan = scan::Scan::new(&mail.text, mail.origin, &skip);
+        let scan = scan::Scan::new(&mail.text, mail.origin, &skip_list(mail));
         let failed: Vec<&message::DsnRecord> = mail.dsn.iter().filter(|r| is_failure(r)).collect();
         if !failed.is_empty() {
             for record in failed {
@@ -308,10 +316,26 @@ impl Classifier {
                 return;
             }
             recipients = mail.original_to.clone();
+            // Else the address the failure's own line names: "userx@example.com
+            // ... unknown host" under a banner that hides it from the scan.
+            if recipients.is_empty()
+                && let Some(line) = scan.first_phrase(&self.rules, &self.reasons)
+            {
+                recipients = scan::recipients_in(&scan.line_text(line))
+                    .into_iter()
+                    .filter(|a| !skip_list(mail).contains(&a.to_lowercase()))
+                    .collect();
+            }
         }
         for r in &recipients {
             let line = scan
                 .phrase_line_for(r, &self.rules, &self.reasons)
+                // The reason a report gives once above the list, for an
+                // address the list says failed.
+                .or_else(|| {
+                    scan.failure_line_for(r)
+                        .and(scan.preamble_phrase(&self.rules, &self.reasons))
+                })
                 .or_else(|| scan.failure_line_for(r))
                 .or_else(|| {
                     (!scan.names_recipients())

@@ -360,7 +360,15 @@ impl Reasons {
         }
         let text = self.matching(input.folded);
         let st = input.status.and_then(|s| self.by_status(s));
-        let smtp = input.diagnostic_type.is_none_or(|t| t == "SMTP");
+        // Old Postfix releases type a remote server's reply "X-Postfix"
+        // ("host mx.example.com said: 550 unknown user"): with a reply code
+        // in it and a status that says nothing, it is read as SMTP.
+        let smtp = input.diagnostic_type.is_none_or(|t| {
+            t == "SMTP"
+                || t == "X-POSTFIX"
+                    && input.code.is_some()
+                    && input.status.is_none_or(|s| s.ends_with(".0.0"))
+        });
         if smtp
             && let Some(r) = self
                 .first

@@ -64,7 +64,7 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 38] = [
+const RECIPIENT_ANCHORS: [&str; 40] = [
     "adres odbiorcy",
     "wiadomość do",
     "wiadomości do",
@@ -103,6 +103,9 @@ const RECIPIENT_ANCHORS: [&str; 38] = [
     "deliver to",
     "deliver mail to",
     "undeliverable to",
+    "originally addressed to",
+    // Exchange 5.5's X.400 form: "c=US;a= ;p=Org;o=Site;dda:SMTP=a@b;".
+    "dda:smtp=",
     "message for",
     "message to",
     "to:",
@@ -203,6 +206,12 @@ const FAILED: &[&str] = &[
     "permanent fatal errors",
     "permanent delivery errors",
     "failed recipient",
+    "did not receive your message",
+    "wasn't able to deliver",
+    "was not able to deliver",
+    "not delivered to the following",
+    "address(es) failed",
+    "this is a permanent error",
     "nie została dostarczona",
     "nie dotarła",
     "nie można dostarczyć",
@@ -495,9 +504,7 @@ impl<'a> Scan<'a> {
         reasons: &Reasons,
     ) -> Option<usize> {
         let Some(&mi) = self.first_mention.get(&recipient.to_lowercase()) else {
-            return *self.first_phrase.get_or_init(|| {
-                (0..self.texts.len()).find(|&i| names_failure(&self.texts[i], rules, reasons))
-            });
+            return self.first_phrase(rules, reasons);
         };
         let from = self.mentions[mi].0;
         let to = self.mentions[mi + 1..]
@@ -506,26 +513,64 @@ impl<'a> Scan<'a> {
             .map_or(self.texts.len(), |(l, _)| *l);
         // A line introducing the list ("Delivery to the following recipient
         // has been delayed:") counts for the address below it.
-        (from.saturating_sub(2)..to).find(|&i| {
+        let below = (from.saturating_sub(2)..to).find(|&i| {
             (i >= from || self.texts[i].ends_with(':'))
                 && names_failure(&self.texts[i], rules, reasons)
+        });
+        // Lotus Notes and others write the reason, then the address alone
+        // on its line: for the first address named, the two lines above count.
+        let first = self.mentions[..mi]
+            .iter()
+            .all(|(_, a)| a.eq_ignore_ascii_case(recipient));
+        below.or_else(|| {
+            (first && text::is_bare_address(&self.texts[from]))
+                .then(|| {
+                    (from.saturating_sub(2)..from)
+                        .rev()
+                        .find(|&i| names_failure(&self.texts[i], rules, reasons))
+                })
+                .flatten()
         })
+    }
+
+    /// Returns the first line anywhere naming a failure in words.
+    pub fn first_phrase(&self, rules: &Rules, reasons: &Reasons) -> Option<usize> {
+        *self.first_phrase.get_or_init(|| {
+            (0..self.texts.len()).find(|&i| names_failure(&self.texts[i], rules, reasons))
+        })
+    }
+
+    /// Returns a line naming a failure in words above every recipient, the
+    /// reason a report gives once for all of them before listing them
+    /// (Netscape's "Host example.com is not responding. The following
+    /// recipients did not receive your message: <a@b>").
+    pub fn preamble_phrase(&self, rules: &Rules, reasons: &Reasons) -> Option<usize> {
+        let first = self.mentions.first()?.0;
+        self.first_phrase(rules, reasons).filter(|&i| i < first)
     }
 
     /// Returns the line naming a recipient when it, or the line introducing
     /// it, says delivery to it failed ("Did not reach the following
     /// recipient: a@b") without saying why.
+    ///
+    /// Every mention of the address counts: a report in two languages
+    /// names it once under each.
     pub fn failure_line_for(&self, recipient: &str) -> Option<usize> {
-        let at = self.mentions[*self.first_mention.get(&recipient.to_lowercase())?].0;
+        let first = *self.first_mention.get(&recipient.to_lowercase())?;
         let says_failed = |i: usize| {
             let lower = self.texts[i].to_lowercase();
             FAILED.iter().any(|w| lower.contains(w))
         };
-        // Postfix lists each address with what happened to it, under one
-        // sentence for all: "<a@b>: temporary failure".
-        let listed = self.texts[at].starts_with('<') && self.texts[at].contains(">: ");
-        ((at.saturating_sub(2)..=at).any(says_failed) || listed && (0..at).any(says_failed))
-            .then_some(at)
+        self.mentions[first..]
+            .iter()
+            .filter(|(_, a)| a.eq_ignore_ascii_case(recipient))
+            .map(|&(at, _)| at)
+            .find(|&at| {
+                // Postfix lists each address with what happened to it,
+                // under one sentence for all: "<a@b>: temporary failure".
+                let listed = self.texts[at].starts_with('<') && self.texts[at].contains(">: ");
+                (at.saturating_sub(2)..=at).any(says_failed) || listed && (0..at).any(says_failed)
+            })
     }
 
     /// Returns the first line of the text that says something: for a
@@ -712,6 +757,14 @@ fn mention(line: &str) -> Option<String> {
             return Some(a);
         }
     }
+    // Anchors are single-spaced: "undeliverable  to a@b" as SMTP/32 writes it.
+    let squeezed;
+    let line = if line.contains("  ") {
+        squeezed = text::squeeze(line);
+        squeezed.as_str()
+    } else {
+        line
+    };
     if let Some(a) = RECIPIENT_FINDER
         .find_iter(line)
         // An anchor begins a word: "to:" is not the end of Polish "Konto:".

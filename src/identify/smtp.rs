@@ -217,6 +217,10 @@ pub fn replies(text: &str) -> Vec<Reply> {
                 continue;
             }
         }
+        // An HTML attribute's value (`width="450"`) in a returned page.
+        if start > 1 && matches!(b[start - 1], b'"' | b'\'') && b[start - 2] == b'=' {
+            continue;
+        }
         let next = b.get(start + 3).copied();
         if !matches!(
             next,
@@ -403,5 +407,11 @@ mod tests {
             [550]
         );
         assert_eq!(codes("between 450-499 messages"), Vec::<u16>::new());
+        // An HTML attribute in a returned page, but a quoted reply counts.
+        assert_eq!(
+            codes(r#"<img width="450" height="150">"#),
+            Vec::<u16>::new()
+        );
+        assert_eq!(codes(r#"server said "550 User unknown""#), [550]);
     }
 }

@@ -2096,6 +2096,136 @@ const ROWS: &[Row] = &[
     none("negative-dmarc-report-pl.txt"),
     // JSON that is not a bounce event.
     none("negative-json-config.txt"),
+    // ---- Old and rare report formats with no reply code
+    Row {
+        file: "expired-reason-above-recipient-list.eml",
+        count: 2,
+        expect: &[
+            unstated(
+                None,
+                "expired",
+                None,
+                &[
+                    ("recipient", Some("jan.kowalski@example.com")),
+                    ("remote_host", Some("wiadomosci.example.com")),
+                ],
+            ),
+            unstated(
+                None,
+                "expired",
+                None,
+                &[("recipient", Some("biuro@example.com"))],
+            ),
+        ],
+    },
+    one(
+        "expired-exim-delay-warning-no-reason.eml",
+        &[unstated(
+            None,
+            "expired",
+            None,
+            &[("recipient", Some("zamowienia@hurtownia-example.com"))],
+        )],
+    ),
+    one(
+        "qmail-permanent-error-no-reason.eml",
+        &[unstated(
+            None,
+            "onhold",
+            None,
+            &[("recipient", Some("marta.zielinska@example.net"))],
+        )],
+    ),
+    one(
+        "failed-bilingual-report-address-twice.eml",
+        &[unstated(
+            None,
+            "onhold",
+            None,
+            &[("recipient", Some("einkauf@example.de"))],
+        )],
+    ),
+    one(
+        "failed-smtp32-undeliverable-double-space.eml",
+        &[unstated(
+            None,
+            "onhold",
+            None,
+            &[("recipient", Some("t.kaminski@example.com"))],
+        )],
+    ),
+    one(
+        "userunknown-exchange-55-x400-address.eml",
+        &[unstated(
+            None,
+            "userunknown",
+            None,
+            &[("recipient", Some("p.lewandowski@corp.example.com"))],
+        )],
+    ),
+    one(
+        "userunknown-originally-addressed-to.eml",
+        &[unstated(
+            None,
+            "userunknown",
+            None,
+            &[("recipient", Some("acquisti@example.it"))],
+        )],
+    ),
+    one(
+        "hostunknown-smail-failed-addresses-banner.eml",
+        &[unstated(
+            None,
+            "hostunknown",
+            None,
+            &[("recipient", Some("wolontariat@stara-domena.example"))],
+        )],
+    ),
+    one(
+        "hostunknown-exim-unrouteable-html-copy.eml",
+        &[unstated(
+            None,
+            "hostunknown",
+            None,
+            &[("recipient", Some("ola.michalska@gmial.example"))],
+        )],
+    ),
+    one(
+        "mesgtoobig-dsn-status-holds-reply.eml",
+        &[unstated(
+            Some(553),
+            "mesgtoobig",
+            None,
+            &[("recipient", Some("studio@example.be"))],
+        )],
+    ),
+    one(
+        "userunknown-old-postfix-x-postfix-type.eml",
+        &[mail(
+            Some(550),
+            "5.0.0",
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("ksiegowosc@example.com")),
+                ("remote_ip", Some("198.51.100.25")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    one(
+        "userunknown-old-exim-after-rcpt-command.eml",
+        &[unstated(
+            Some(550),
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("czlonek.zarzadu@example.de")),
+                ("remote_ip", Some("192.0.2.77")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
 ];
 
 /// Compares one finding with what the row expects; returns the differences.
