@@ -296,6 +296,10 @@ const STAGES: &[(&str, &str)] = &[
     // Yahoo's reports end the reply with the stage: "... User Unknown
     // [RCPT_TO]".
     ("[rcpt_to]", "RCPT"),
+    // Gmail's older reports end the remote reply with the state its client
+    // was in: "550 Address unknown (state 14)".
+    ("(state 14)", "RCPT"),
+    ("(state 18)", "DATA"),
     ("[mail_from]", "MAIL"),
     // Receiving servers' own logs: Postfix's "NOQUEUE: reject: RCPT from
     // host[ip]: ...", Exim's "F=<a@b> rejected RCPT <c@d>: ...".

@@ -275,10 +275,13 @@ pub fn replies(text: &str) -> Vec<Reply> {
             .any(|w| lower_before.ends_with(w));
         // A lone number in running text ("550 users", "port 465") is not a
         // reply unless it stands where replies stand.
+        // Some servers write their code twice: "returned was: 550 550 Address
+        // unknown".
         let followed_by_text = after
             .chars()
             .next()
-            .is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':'));
+            .is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':'))
+            || after.starts_with(&text[start..start + 3]) && after[3..].starts_with(' ');
         // Zoho and others label the code: "ERROR_CODE :550, ERROR_CODE :5.2.1".
         let labelled = before.ends_with(':') && after.starts_with([',', ';']);
         // Roundcube: "SMTP Error (550): Failed to add recipient ...". Only
@@ -413,5 +416,7 @@ mod tests {
             Vec::<u16>::new()
         );
         assert_eq!(codes(r#"server said "550 User unknown""#), [550]);
+        // A code written twice is one reply.
+        assert_eq!(codes("returned was: 550 550 Address unknown"), [550]);
     }
 }

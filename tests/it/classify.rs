@@ -2226,6 +2226,18 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    one(
+        "userunknown-gmail-old-state-14-doubled-code.eml",
+        &[unstated(
+            Some(550),
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("rezerwacje@pensjonat-example.at")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
 ];
 
 /// Compares one finding with what the row expects; returns the differences.
