@@ -289,6 +289,8 @@ const STAGES: &[(&str, &str)] = &[
     ("after rcpt command", "RCPT"),
     (">>> rcpt to", "RCPT"),
     ("rcpt to response", "RCPT"),
+    // SMTP/32: "RCPT TO generated following response: 553 ...".
+    ("rcpt to generated", "RCPT"),
     ("rcpt to command", "RCPT"),
     ("our rcpt to", "RCPT"),
     ("smtp:rcpt", "RCPT"),

@@ -103,7 +103,9 @@ const RECIPIENT_ANCHORS: [&str; 40] = [
     "deliver to",
     "deliver mail to",
     "undeliverable to",
-    "originally addressed to",
+    // "(Originally addressed to a@b)", "The following message, addressed
+    // to 'a@b', failed".
+    "addressed to",
     // Exchange 5.5's X.400 form: "c=US;a= ;p=Org;o=Site;dda:SMTP=a@b;".
     "dda:smtp=",
     "message for",
@@ -183,9 +185,9 @@ fn address_after(text: &str) -> Option<String> {
         Some(p) if p.eq_ignore_ascii_case("rfc822;") => t[7..].trim_start(),
         _ => t,
     };
-    let t = t.strip_prefix('<').unwrap_or(t);
+    let t = t.strip_prefix(['<', '\'', '"']).unwrap_or(t);
     let end = t
-        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<' | ')'))
+        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<' | ')' | '\'' | '"'))
         .unwrap_or(t.len());
     message::clean_address(&t[..end])
 }

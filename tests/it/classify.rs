@@ -2238,6 +2238,28 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    one(
+        "expired-not-collected-addressed-to-quoted.eml",
+        &[unstated(
+            None,
+            "expired",
+            None,
+            &[("recipient", Some("skarbnik@example.net"))],
+        )],
+    ),
+    one(
+        "userunknown-smtp32-rcpt-to-generated.eml",
+        &[mail(
+            Some(553),
+            "5.3.0",
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("p.nowicki@example.net")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
 ];
 
 /// Compares one finding with what the row expects; returns the differences.
