@@ -186,8 +186,15 @@ fn address_after(text: &str) -> Option<String> {
         _ => t,
     };
     let t = t.strip_prefix(['<', '\'', '"']).unwrap_or(t);
+    // MailEnable and Exchange: "Recipient: [SMTP:a@b]".
+    let t = match t.get(..6) {
+        Some(p) if p.eq_ignore_ascii_case("[smtp:") => &t[6..],
+        _ => t,
+    };
     let end = t
-        .find(|c: char| c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<' | ')' | '\'' | '"'))
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '>' | ',' | ';' | '<' | ')' | ']' | '\'' | '"')
+        })
         .unwrap_or(t.len());
     message::clean_address(&t[..end])
 }

@@ -2260,6 +2260,24 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    one(
+        "failed-mailenable-smtp-bracketed-recipient.eml",
+        &[unstated(
+            Some(550),
+            "filtered",
+            None,
+            &[("recipient", Some("direktors@example.lv"))],
+        )],
+    ),
+    one(
+        "expired-interscan-maximum-delivery-attempts.eml",
+        &[unstated(
+            None,
+            "expired",
+            None,
+            &[("recipient", Some("rezerwacje@hotel-example.com"))],
+        )],
+    ),
 ];
 
 /// Compares one finding with what the row expects; returns the differences.
