@@ -46,6 +46,9 @@ impl DsnRecord {
 #[derive(Debug, Default)]
 pub struct Mail {
     pub from: Option<String>,
+    /// Sent from the null sender (`Return-Path: <>`), as RFC 5321 has
+    /// every delivery report sent.
+    pub null_sender: bool,
     pub to: Vec<String>,
     pub subject: String,
     /// Addresses named by `X-Failed-Recipients` (Exim and others).
@@ -63,7 +66,8 @@ pub struct Mail {
 
 impl Mail {
     /// Tells whether the message presents itself as a bounce: sent by a
-    /// mailer daemon or postmaster, or titled like a delivery report.
+    /// mailer daemon or postmaster or from the null sender, or titled like
+    /// a delivery report.
     pub fn looks_like_bounce(&self) -> bool {
         const SENDERS: &[&str] = &[
             "mailer-daemon",
@@ -108,6 +112,7 @@ impl Mail {
             .to_ascii_lowercase();
         let subject = self.subject.to_lowercase();
         SENDERS.iter().any(|s| local.contains(s))
+            || self.null_sender
             || !self.failed_recipients.is_empty()
             || SUBJECTS.iter().any(|s| subject.contains(s))
     }
@@ -224,7 +229,7 @@ fn split_returned(raw: &[u8]) -> (&[u8], Option<&[u8]>) {
 /// The top-level headers a bounce is read from. The MIME parser is given
 /// only these (with their continuation lines): the rest, `Received` lines,
 /// signatures and tracking, is often most of a bounce's headers.
-const KEPT_HEADERS: [&str; 8] = [
+const KEPT_HEADERS: [&str; 9] = [
     "content-type",
     "content-transfer-encoding",
     "mime-version",
@@ -233,6 +238,7 @@ const KEPT_HEADERS: [&str; 8] = [
     "subject",
     "x-failed-recipients",
     "content-disposition",
+    "return-path",
 ];
 
 /// Returns the lines of a header block whose field is one of `names`, with
@@ -291,6 +297,11 @@ fn parse_at(raw: &[u8], depth: usize) -> Option<Mail> {
             .get_first_header("To")
             .map(all_addresses)
             .unwrap_or_default(),
+        null_sender: ["Return-Path", "From"].iter().any(|name| {
+            headers
+                .get_first_value(name)
+                .is_some_and(|v| v.trim() == "<>")
+        }),
         subject: headers.get_first_value("Subject").unwrap_or_default(),
         failed_recipients: headers
             .get_first_header("X-Failed-Recipients")

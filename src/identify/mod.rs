@@ -491,6 +491,8 @@ impl Classifier {
                 record
                     .recipient()
                     .and_then(|r| scan.phrase_line_for(r, &self.rules, &self.reasons))
+                    // Or the reason a report gives above every address.
+                    .or_else(|| scan.preamble_phrase(&self.rules, &self.reasons))
             })
             .flatten();
         let (text, block) = match (informative, statement) {

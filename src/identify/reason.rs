@@ -360,14 +360,12 @@ impl Reasons {
         }
         let text = self.matching(input.folded);
         let st = input.status.and_then(|s| self.by_status(s));
-        // Old Postfix releases type a remote server's reply "X-Postfix"
-        // ("host mx.example.com said: 550 unknown user"): with a reply code
-        // in it and a status that says nothing, it is read as SMTP.
+        // Postfix types its own findings "X-Postfix": old releases a remote
+        // server's reply too ("host mx.example.com said: 550 unknown
+        // user"), and all of them a name that does not resolve. With a
+        // status that says nothing, the wording is read as SMTP's.
         let smtp = input.diagnostic_type.is_none_or(|t| {
-            t == "SMTP"
-                || t == "X-POSTFIX"
-                    && input.code.is_some()
-                    && input.status.is_none_or(|s| s.ends_with(".0.0"))
+            t == "SMTP" || t == "X-POSTFIX" && input.status.is_none_or(|s| s.ends_with(".0.0"))
         });
         if smtp
             && let Some(r) = self
@@ -504,7 +502,12 @@ impl Reasons {
                 Some("filtered") => text.has("userunknown") || text.has("filtered"),
                 _ => !except_data && (text.has("filtered") || text.has("userunknown")),
             },
-            "contenterror" => st == Some("contenterror") || text.has("contenterror"),
+            // "554 Sorry, this message appears to be spam (#5.6.0)" is spam.
+            "contenterror" => {
+                st == Some("contenterror")
+                    && !(text.has("spamdetected") && input.folded.contains("spam"))
+                    || text.has("contenterror")
+            }
             "rejected" => {
                 if st == Some("rejected") {
                     return true;

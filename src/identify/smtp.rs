@@ -280,7 +280,7 @@ pub fn replies(text: &str) -> Vec<Reply> {
         let followed_by_text = after
             .chars()
             .next()
-            .is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':'))
+            .is_some_and(|c| c.is_alphabetic() || matches!(c, '<' | '[' | ':' | '*'))
             || after.starts_with(&text[start..start + 3]) && after[3..].starts_with(' ');
         // Zoho and others label the code: "ERROR_CODE :550, ERROR_CODE :5.2.1".
         let labelled = before.ends_with(':') && after.starts_with([',', ';']);
@@ -416,6 +416,10 @@ mod tests {
             Vec::<u16>::new()
         );
         assert_eq!(codes(r#"server said "550 User unknown""#), [550]);
+        assert_eq!(
+            codes("550 ** No mail box available for this user **"),
+            [550]
+        );
         // A code written twice is one reply.
         assert_eq!(codes("returned was: 550 550 Address unknown"), [550]);
     }

@@ -2278,6 +2278,60 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("rezerwacje@hotel-example.com"))],
         )],
     ),
+    one(
+        "userunknown-null-sender-no-subject.eml",
+        &[unstated(
+            None,
+            "userunknown",
+            None,
+            &[("recipient", Some("m.grabowska@example.coop"))],
+        )],
+    ),
+    one(
+        "spamdetected-xwall-reason-above-dsn.eml",
+        &[unstated(
+            None,
+            "spamdetected",
+            SPAM,
+            &[("recipient", Some("p.kubiak@example.net"))],
+        )],
+    ),
+    one(
+        "hostunknown-postfix-name-or-service-not-known.eml",
+        &[mail(
+            None,
+            "5.0.0",
+            "hostunknown",
+            None,
+            &[("recipient", Some("kandydat@literowka-example.pl"))],
+        )],
+    ),
+    one(
+        "userunknown-postfix-starred-reply.eml",
+        &[mail(
+            Some(550),
+            "5.0.0",
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("student.k@example.ac.uk")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
+    one(
+        "spamdetected-content-status-spam-words.txt",
+        &[mail(
+            Some(554),
+            "5.6.0",
+            "spamdetected",
+            SPAM,
+            &[
+                ("recipient", Some("kontakt@example.co.uk")),
+                ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
 ];
 
 /// Compares one finding with what the row expects; returns the differences.
