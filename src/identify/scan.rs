@@ -720,6 +720,22 @@ fn addresses_in(text: &str) -> impl Iterator<Item = String> + '_ {
     .filter_map(|t| message::clean_address(t.trim_end_matches('.')))
 }
 
+/// Reads the address after the first of [`RECIPIENT_ANCHORS`] in a line
+/// that is not the sender's.
+fn anchored_address(line: &str) -> Option<String> {
+    RECIPIENT_FINDER
+        .find_iter(line)
+        // An anchor begins a word: "to:" is not the end of Polish "Konto:".
+        .filter(|m| {
+            line[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .filter(|m| !names_sender(&line[..m.start()]))
+        .find_map(|m| address_after(&line[m.end()..]))
+}
+
 /// Finds the recipient address a line names, if it names one.
 fn mention(line: &str) -> Option<String> {
     if !line.contains('@') || is_header_line(line) {
@@ -766,25 +782,12 @@ fn mention(line: &str) -> Option<String> {
             return Some(a);
         }
     }
+    if let Some(a) = anchored_address(line) {
+        return Some(a);
+    }
     // Anchors are single-spaced: "undeliverable  to a@b" as SMTP/32 writes it.
-    let squeezed;
-    let line = if line.contains("  ") {
-        squeezed = text::squeeze(line);
-        squeezed.as_str()
-    } else {
-        line
-    };
-    if let Some(a) = RECIPIENT_FINDER
-        .find_iter(line)
-        // An anchor begins a word: "to:" is not the end of Polish "Konto:".
-        .filter(|m| {
-            line[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        })
-        .filter(|m| !names_sender(&line[..m.start()]))
-        .find_map(|m| address_after(&line[m.end()..]))
+    if line.contains("  ")
+        && let Some(a) = anchored_address(&text::squeeze(line))
     {
         return Some(a);
     }
