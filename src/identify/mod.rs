@@ -270,7 +270,8 @@ impl Classifier {
 
     /// Findings from a raw bounce: its DSN records, else its text.
     fn read_mail(&self, mail: &message::Mail, out: &mut Vec<Finding>) {
-        let scan = scan::Scan::new(&mail.text, mail.origin, &skip_list(mail));
+        let skip = skip_list(mail);
+        let scan = scan::Scan::new(&mail.text, mail.origin, &skip);
         let failed: Vec<&message::DsnRecord> = mail.dsn.iter().filter(|r| is_failure(r)).collect();
         if !failed.is_empty() {
             for record in failed {
@@ -293,7 +294,7 @@ impl Classifier {
         if scan.has_statements() {
             self.read_scan(&scan, &recipients, mail.to.first(), out);
         } else {
-            self.codeless(mail, &scan, recipients, out);
+            self.codeless(mail, &scan, &skip, recipients, out);
         }
     }
 
@@ -307,6 +308,7 @@ impl Classifier {
         &self,
         mail: &message::Mail,
         scan: &scan::Scan,
+        skip: &[String],
         mut recipients: Vec<String>,
         out: &mut Vec<Finding>,
     ) {
@@ -323,20 +325,22 @@ impl Classifier {
             {
                 recipients = scan::recipients_in(&scan.line_text(line))
                     .into_iter()
-                    .filter(|a| !skip_list(mail).contains(&a.to_lowercase()))
+                    .filter(|a| !skip.contains(&a.to_lowercase()))
                     .collect();
             }
         }
         for r in &recipients {
             let line = scan
                 .phrase_line_for(r, &self.rules, &self.reasons)
-                // The reason a report gives once above the list, for an
-                // address the list says failed.
+                // An address the list says failed: the reason the report
+                // gives once above the list, else the list's own line.
                 .or_else(|| {
-                    scan.failure_line_for(r)
-                        .and(scan.preamble_phrase(&self.rules, &self.reasons))
+                    let failed = scan.failure_line_for(r)?;
+                    Some(
+                        scan.preamble_phrase(&self.rules, &self.reasons)
+                            .unwrap_or(failed),
+                    )
                 })
-                .or_else(|| scan.failure_line_for(r))
                 .or_else(|| {
                     (!scan.names_recipients())
                         .then(|| scan.first_sentence())

@@ -274,9 +274,8 @@ pub fn replies(text: &str) -> Vec<Reply> {
             .iter()
             .any(|w| lower_before.ends_with(w));
         // A lone number in running text ("550 users", "port 465") is not a
-        // reply unless it stands where replies stand.
-        // Some servers write their code twice: "returned was: 550 550 Address
-        // unknown".
+        // reply unless it stands where replies stand. Some servers write
+        // their code twice: "returned was: 550 550 Address unknown".
         let followed_by_text = after
             .chars()
             .next()
