@@ -1864,6 +1864,10 @@ const ROWS: &[Row] = &[
     // Cloudflare's firewall page, a shop's own Polish 404 page and a Polish
     // maintenance notice: each names its error only in words.
     one("http-403-cloudflare-1020.txt", &[web(403, "http-403")]),
+    one(
+        "http-403-cloudflare-1020-older-page.txt",
+        &[web(403, "http-403")],
+    ),
     one("http-404-polish-page.txt", &[web(404, "http-404")]),
     one("http-503-polish-maintenance.txt", &[web(503, "http-503")]),
     one(
