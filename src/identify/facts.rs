@@ -377,8 +377,8 @@ const SENDER_REFUSALS: &[&str] = &[
     "not owned by user",
 ];
 
-/// The sender a diagnostic names. Postfix's log writes it as `from=<a@b>`;
-/// a reply that refuses the sender ("553 5.7.1 <a@b>: Sender address
+/// The sender a diagnostic names. Postfix's log writes it as `from=<a@b>`,
+/// Exim's as `F=<a@b>`; a reply that refuses the sender ("553 5.7.1 <a@b>: Sender address
 /// rejected", or any refusal of MAIL FROM) gives it in angle brackets.
 pub fn sender(excerpt: &str, folded: &str, command: Option<&str>) -> Option<String> {
     let bracketed = |s: &str| {
@@ -388,7 +388,10 @@ pub fn sender(excerpt: &str, folded: &str, command: Option<&str>) -> Option<Stri
             .find(|a| a.contains('@'))
             .and_then(super::message::clean_address)
     };
-    if let Some((_, rest)) = excerpt.split_once("from=<") {
+    if let Some((_, rest)) = excerpt
+        .split_once("from=<")
+        .or_else(|| excerpt.split_once(" F=<"))
+    {
         // Postfix writes the null sender of a bounce as `from=<>`.
         return rest
             .split_once('>')
@@ -423,6 +426,13 @@ mod tests {
             s(
                 "SMTP error from remote mail server after MAIL FROM:<ola@a.pl> SIZE=1200: 550 Access denied",
                 Some("MAIL")
+            ),
+            Some("ola@a.pl".into())
+        );
+        assert_eq!(
+            s(
+                "2026-11-28 10:14:22 H=(pc) [192.0.2.7]:51234 F=<ola@a.pl> rejected RCPT <jan@b.pl>: relay not permitted",
+                Some("RCPT")
             ),
             Some("ola@a.pl".into())
         );

@@ -541,6 +541,7 @@ const ROWS: &[Row] = &[
             RELAY,
             &[
                 ("recipient", Some("marta@inna.example.com")),
+                ("sender", Some("jan@nadawca.example.pl")),
                 ("smtp_command", Some("RCPT")),
             ],
         )],
