@@ -330,24 +330,32 @@ impl Classifier {
             }
         }
         for r in &recipients {
-            let line = scan
+            let said = |line: usize| (line, scan.line_text(line));
+            let found = scan
                 .phrase_line_for(r, &self.rules, &self.reasons)
+                .map(said)
                 // An address the list says failed: the reason the report
                 // gives once above the list, else the list's own line.
                 .or_else(|| {
                     let failed = scan.failure_line_for(r)?;
                     Some(
                         scan.preamble_phrase(&self.rules, &self.reasons)
-                            .unwrap_or(failed),
+                            .map_or_else(
+                                || {
+                                    let text = scan.failure_with_reason(failed);
+                                    (failed, text.unwrap_or_else(|| scan.line_text(failed)))
+                                },
+                                said,
+                            ),
                     )
                 })
                 .or_else(|| {
                     (!scan.names_recipients())
                         .then(|| scan.first_sentence())
                         .flatten()
+                        .map(said)
                 });
-            let Some(line) = line else { continue };
-            let text = scan.line_text(line);
+            let Some((line, text)) = found else { continue };
             let mut f = self.finding(Evidence {
                 diagnostic: &text,
                 block: scan.block_of(line),
@@ -423,7 +431,9 @@ impl Classifier {
             // pasted: still a failure, for the recipients it names.
             for r in &named {
                 if let Some(line) = scan.failure_line_for(r) {
-                    let text = scan.line_text(line);
+                    let text = scan
+                        .failure_with_reason(line)
+                        .unwrap_or_else(|| scan.line_text(line));
                     out.push(self.finding(Evidence {
                         diagnostic: &text,
                         block: scan.block_of(line),
@@ -499,10 +509,22 @@ impl Classifier {
                     .or_else(|| scan.preamble_phrase(&self.rules, &self.reasons))
             })
             .flatten();
+        // A DSN that says nothing at all, next to a report that names the
+        // recipient as failed and maybe why.
+        let failure = (diagnostic.is_empty() && statement.is_none() && worded.is_none())
+            .then(|| {
+                let line = scan.failure_line_for(record.recipient()?)?;
+                Some((line, scan.failure_with_reason(line)?))
+            })
+            .flatten();
         let (text, block) = match (informative, statement) {
             _ if worded.is_some() => {
                 let line = worded.expect("checked");
                 (scan.line_text(line), scan.block_of(line))
+            }
+            _ if failure.is_some() => {
+                let (line, text) = failure.expect("checked");
+                (text, scan.block_of(line))
             }
             (_, Some(s)) if richer.is_some() => (
                 s.text.trim_start_matches("<<< ").to_string(),

@@ -185,7 +185,7 @@ fn address_after(text: &str) -> Option<String> {
         Some(p) if p.eq_ignore_ascii_case("rfc822;") => t[7..].trim_start(),
         _ => t,
     };
-    let t = t.strip_prefix(['<', '\'', '"']).unwrap_or(t);
+    let t = t.trim_start_matches(['<', '\'', '"']);
     // MailEnable and Exchange: "Recipient: [SMTP:a@b]".
     let t = match t.get(..6) {
         Some(p) if p.eq_ignore_ascii_case("[smtp:") => &t[6..],
@@ -202,6 +202,7 @@ fn address_after(text: &str) -> Option<String> {
 /// Wording that says delivery to an address failed, without saying why.
 const FAILED: &[&str] = &[
     "did not reach",
+    "failed to deliver",
     "could not be delivered",
     "couldn't be delivered",
     "was not delivered",
@@ -580,6 +581,18 @@ impl<'a> Scan<'a> {
                 let listed = self.texts[at].starts_with('<') && self.texts[at].contains(">: ");
                 (at.saturating_sub(2)..=at).any(says_failed) || listed && (0..at).any(says_failed)
             })
+    }
+
+    /// Returns a failure line (see [`Scan::failure_line_for`]) joined to
+    /// the line below it, when that line says something and is neither a
+    /// header nor about another address: CommuniGate Pro writes "Failed to
+    /// deliver to '<a@b>'", then why. `None` when there is no such line.
+    pub fn failure_with_reason(&self, at: usize) -> Option<String> {
+        let next = self.texts.get(at + 1)?;
+        let says = next.chars().filter(|c| c.is_alphabetic()).count() >= 8
+            && !is_header_line(next)
+            && self.recipient_on(at + 1).is_none();
+        says.then(|| format!("{} {next}", self.texts[at]))
     }
 
     /// Returns the first line of the text that says something: for a

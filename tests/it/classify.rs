@@ -1417,6 +1417,27 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("kontakt@kwiaciarnia-roza.example"))],
         )],
     ),
+    // CommuniGate Pro names the failed address in quotes and brackets and
+    // writes why on the next line; its status part has no diagnostic.
+    one(
+        "failed-communigate-dsn-without-diagnostic.eml",
+        &[mail(
+            None,
+            "5.0.0",
+            "onhold",
+            None,
+            &[("recipient", Some("dziekanat@przyklad-uczelnia.example.pl"))],
+        )],
+    ),
+    one(
+        "failed-communigate-pasted.txt",
+        &[unstated(
+            None,
+            "onhold",
+            None,
+            &[("recipient", Some("biblioteka@przyklad-uczelnia.example.pl"))],
+        )],
+    ),
     // Exchange's notice pasted without its status part says only that
     // delivery failed: a finding for the recipient, its cause unknown.
     one(
@@ -2648,4 +2669,24 @@ fn every_article_example_leads_to_its_article() {
         "examples that miss their article:\n{}",
         wrong.join("\n")
     );
+}
+
+/// When nothing says why in a code or a known wording, the excerpt is the
+/// report's own words about the recipient, not the status part's fields:
+/// they are what a person can act on.
+#[test]
+fn a_failure_without_a_diagnostic_quotes_the_reports_words() {
+    for file in [
+        "failed-communigate-dsn-without-diagnostic.eml",
+        "failed-communigate-pasted.txt",
+    ] {
+        let input = std::fs::read(fixtures().join(file)).expect("fixture reads");
+        let findings = CLASSIFIER.classify(&input);
+        let excerpt = findings.first().map(|f| f.excerpt.as_str());
+        assert!(
+            excerpt.is_some_and(|e| e.contains("Failed to deliver to")
+                && e.ends_with("Messages without a Date: field are refused by this server")),
+            "{file}: {excerpt:?}"
+        );
+    }
 }
