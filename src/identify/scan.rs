@@ -32,12 +32,16 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// Orders statements for one recipient, best last: the clearest, then
-    /// the server's own words in a transcript (`<<< 554 ...`), then one that
-    /// says more than its codes, then the earliest.
-    fn rank(&self) -> (u8, bool, bool, std::cmp::Reverse<usize>) {
+    /// Orders statements for one recipient, best last: any but a 503, then
+    /// the clearest, then the server's own words in a transcript (`<<< 554
+    /// ...`), then one that says more than its codes, then the earliest.
+    ///
+    /// A 503 ("Need RCPT command", "RCPT first") is a bad sequence of
+    /// commands: in a transcript it follows the refusal that caused it.
+    fn rank(&self) -> (bool, u8, bool, bool, std::cmp::Reverse<usize>) {
         let words = self.text.bytes().filter(u8::is_ascii_alphabetic).count();
         (
+            self.code != Some(503),
             self.strength,
             self.text.starts_with("<<<"),
             words > 12,

@@ -1417,6 +1417,22 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("kontakt@kwiaciarnia-roza.example"))],
         )],
     ),
+    // A transcript where the refusal of the recipient is followed by the
+    // server's "503 need RCPT command" for the DATA sent after it: the 503
+    // is a consequence, not the cause.
+    one(
+        "user-unknown-sendmail-transcript-then-503.txt",
+        &[mail(
+            Some(550),
+            "5.1.1",
+            "userunknown",
+            None,
+            &[
+                ("recipient", Some("m.lis@biuro-rachunkowe.example.pl")),
+                ("remote_host", Some("mx.biuro-rachunkowe.example.pl")),
+            ],
+        )],
+    ),
     // CommuniGate Pro names the failed address in quotes and brackets and
     // writes why on the next line; its status part has no diagnostic.
     one(
