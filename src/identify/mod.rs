@@ -489,9 +489,16 @@ impl Classifier {
         mail: &message::Mail,
     ) -> Finding {
         let diagnostic = record.diagnostic.as_deref().unwrap_or("");
-        let informative = smtp::find_reply(diagnostic).is_some()
-            || smtp::find_status(diagnostic).is_some()
-            || diagnostic.len() > 20;
+        let coded =
+            smtp::find_reply(diagnostic).is_some() || smtp::find_status(diagnostic).is_some();
+        // Words without a code say less than a report's line with a reply
+        // code or another status ("Reason 1 (Unable-To-Transfer)" beside
+        // "gives error message 5.7.1 Unable to relay").
+        let says_more = statement.is_some_and(|s| {
+            s.code.is_some()
+                || smtp::find_status(&s.text).is_some_and(|st| Some(&st) != record.status.as_ref())
+        });
+        let informative = coded || diagnostic.len() > 20 && !says_more;
         // Sendmail keeps only the first line of a multi-line reply in the
         // DSN; the transcript has all of it.
         let richer = statement.filter(|s| {

@@ -1417,6 +1417,18 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("kontakt@kwiaciarnia-roza.example"))],
         )],
     ),
+    // A gateway's status part gives only its own vague words; the report
+    // above it quotes the next server's 5.7.1, which is the answer.
+    one(
+        "relay-denied-gateway-dsn-vague-diagnostic.eml",
+        &[mail(
+            None,
+            "5.7.1",
+            "norelaying",
+            RELAY,
+            &[("recipient", Some("marketing@agencja-przyklad.example.com"))],
+        )],
+    ),
     // A transcript where the refusal of the recipient is followed by the
     // server's "503 need RCPT command" for the DATA sent after it: the 503
     // is a consequence, not the cause.
