@@ -68,7 +68,7 @@ pub struct Scan<'a> {
 }
 
 /// Words after which a report writes a recipient's address.
-const RECIPIENT_ANCHORS: [&str; 40] = [
+const RECIPIENT_ANCHORS: [&str; 45] = [
     "adres odbiorcy",
     "wiadomość do",
     "wiadomości do",
@@ -114,6 +114,13 @@ const RECIPIENT_ANCHORS: [&str; 40] = [
     "dda:smtp=",
     "message for",
     "message to",
+    // People's own words: "mail to a@b is rejected", "mail do a@b wraca",
+    // "wysyłka na adres a@b".
+    "mail to",
+    "mail do",
+    "maila do",
+    "maile do",
+    "na adres",
     "to:",
 ];
 
@@ -832,6 +839,24 @@ fn mention(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn people_name_the_recipient_in_their_own_words() {
+        assert_eq!(
+            mention("Mail to info@partner.example is rejected: 554 5.7.1").as_deref(),
+            Some("info@partner.example")
+        );
+        assert_eq!(
+            mention("każdy mail do jan@firma.example wraca").as_deref(),
+            Some("jan@firma.example")
+        );
+        assert_eq!(
+            mention("wysyłka na adres ola@sklep.example nie działa").as_deref(),
+            Some("ola@sklep.example")
+        );
+        // A word that only ends like an anchor is not one.
+        assert_eq!(mention("Hotmail to be replaced, see a@b.example"), None);
+    }
 
     #[test]
     fn a_forwarded_bounce_names_its_addressee() {

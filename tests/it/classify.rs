@@ -1417,6 +1417,17 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("kontakt@kwiaciarnia-roza.example"))],
         )],
     ),
+    // A customer's own sentence names the address after "mail do".
+    one(
+        "recipient-rejected-customer-sentence-pl.txt",
+        &[mail(
+            Some(554),
+            "5.7.1",
+            "filtered",
+            RECIPIENT,
+            &[("recipient", Some("ksiegowosc@biuro-podatkowe.example.pl"))],
+        )],
+    ),
     // A gateway's status part gives only its own vague words; the report
     // above it quotes the next server's 5.7.1, which is the answer.
     one(
