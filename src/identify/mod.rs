@@ -580,6 +580,10 @@ impl Classifier {
             (Some(d), Some(w)) if smtp::is_vague(d) && !smtp::is_vague(&w) && d[..1] == w[..1] => {
                 Some(w)
             }
+            // The status field is the reporting server's own reading (Sendmail
+            // maps most refusals to 5.1.1); a specific status the remote
+            // server wrote in its reply says what happened there.
+            (Some(d), Some(w)) if d[..1] == w[..1] && d != w && !w.ends_with(".0") => Some(w),
             (Some(d), _) => Some(d.to_string()),
             (None, w) => w,
         };

@@ -1417,6 +1417,25 @@ const ROWS: &[Row] = &[
             &[("recipient", Some("kontakt@kwiaciarnia-roza.example"))],
         )],
     ),
+    // Sendmail's status field says 5.1.1 (its own reading of any refusal
+    // at RCPT); the remote server's reply says 5.7.1, and that is the one.
+    one(
+        "client-host-rejected-sendmail-dsn-status-differs.eml",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "blocked",
+            CLIENT_REJECTED,
+            &[
+                (
+                    "recipient",
+                    Some("zaopatrzenie@restauracja-przyklad.example.com"),
+                ),
+                ("remote_host", Some("mx.restauracja-przyklad.example.com")),
+                ("smtp_command", Some("RCPT")),
+            ],
+        )],
+    ),
     // A customer's own sentence names the address after "mail do".
     one(
         "recipient-rejected-customer-sentence-pl.txt",
