@@ -265,6 +265,8 @@ pub fn replies(text: &str) -> Vec<Reply> {
         let lower_before = before[from..].to_ascii_lowercase();
         let in_place = before.is_empty()
             || before.ends_with(['\n', ':', ';', '<', '>', '='])
+            // Sendmail: "554 <a@b>... 550 Host unknown".
+            || before.ends_with(">...")
             || before.ends_with("said")
             || before.ends_with("reply")
             || [
@@ -328,6 +330,19 @@ pub fn is_failure(status: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sendmail_gives_the_remote_servers_code_after_its_own() {
+        assert_eq!(
+            reply_for(
+                "554 <jan@firma.example>... 550 Host unknown (Authoritative answer from name server)",
+                None
+            ),
+            Some(550)
+        );
+        // Without the address and its dots, the first code stands.
+        assert_eq!(reply_for("554 Transaction failed 550", None), Some(554));
+    }
 
     #[test]
     fn status_prefers_specific_codes() {
