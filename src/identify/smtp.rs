@@ -291,7 +291,11 @@ pub fn replies(text: &str) -> Vec<Reply> {
             && start > 0
             && b[start - 1] == b'('
             && lower_before.contains("smtp");
+        // A reply quoted after its code and a dash, as some gateways report
+        // the remote server's: "Other mail system problem 554-'Too many hops'".
+        let quoted = next == Some(b'-') && matches!(b.get(start + 4), Some(b'\'' | b'"'));
         if with_status
+            || quoted
             || in_place
                 && (followed_by_text
                     || after.is_empty()
@@ -339,6 +343,10 @@ mod tests {
                 None
             ),
             Some(550)
+        );
+        assert_eq!(
+            find_reply("5.3.0 - Other mail system problem 554-'Too many hops'"),
+            Some(554)
         );
         // Without the address and its dots, the first code stands.
         assert_eq!(reply_for("554 Transaction failed 550", None), Some(554));
