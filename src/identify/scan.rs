@@ -222,6 +222,8 @@ const FAILED: &[&str] = &[
     "delivery failed",
     "delivery has failed",
     "following recipients failed",
+    "following address failed",
+    "following addresses failed",
     "error occurred while trying to deliver",
     "failed permanently",
     "permanent fatal errors",

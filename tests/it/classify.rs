@@ -1436,6 +1436,20 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // "The following address failed:", the address, and why on the line
+    // below it, with no code at all.
+    one(
+        "host-unknown-no-valid-mx-pasted.txt",
+        &[unstated(
+            None,
+            "hostunknown",
+            None,
+            &[(
+                "recipient",
+                Some("zarzad@spolka-przyklad.example.onmicrosoft.com"),
+            )],
+        )],
+    ),
     // A customer's own sentence names the address after "mail do".
     one(
         "recipient-rejected-customer-sentence-pl.txt",
