@@ -2021,6 +2021,10 @@ const ROWS: &[Row] = &[
     // Other applications' own error pages, with no number on them.
     one("http-500-joomla-mysql.txt", &[web(500, "http-500")]),
     one(
+        "http-500-database-connection-pl-words.txt",
+        &[web(500, "http-500")],
+    ),
+    one(
         "http-500-drupal-unexpected-error.txt",
         &[web(500, "http-500")],
     ),
