@@ -335,18 +335,13 @@ impl Classifier {
                 .phrase_line_for(r, &self.rules, &self.reasons)
                 .map(said)
                 // An address the list says failed: the reason the report
-                // gives once above the list, else the list's own line.
+                // gives once above the list, else the list's own line (and
+                // the reason below it).
                 .or_else(|| {
                     let failed = scan.failure_line_for(r)?;
                     Some(
                         scan.preamble_phrase(&self.rules, &self.reasons)
-                            .map_or_else(
-                                || {
-                                    let text = scan.failure_with_reason(failed);
-                                    (failed, text.unwrap_or_else(|| scan.line_text(failed)))
-                                },
-                                said,
-                            ),
+                            .map_or_else(|| (failed, scan.failure_text(failed)), said),
                     )
                 })
                 .or_else(|| {
@@ -431,9 +426,7 @@ impl Classifier {
             // pasted: still a failure, for the recipients it names.
             for r in &named {
                 if let Some(line) = scan.failure_line_for(r) {
-                    let text = scan
-                        .failure_with_reason(line)
-                        .unwrap_or_else(|| scan.line_text(line));
+                    let text = scan.failure_text(line);
                     out.push(self.finding(Evidence {
                         diagnostic: &text,
                         block: scan.block_of(line),

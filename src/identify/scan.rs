@@ -608,6 +608,13 @@ impl<'a> Scan<'a> {
         says.then(|| format!("{} {next}", self.texts[at]))
     }
 
+    /// Returns a failure line with its reason when the line below gives
+    /// one (see [`Scan::failure_with_reason`]), else the line alone.
+    pub fn failure_text(&self, at: usize) -> String {
+        self.failure_with_reason(at)
+            .unwrap_or_else(|| self.line_text(at))
+    }
+
     /// Returns the first line of the text that says something: for a
     /// report that names no code and no known wording.
     pub fn first_sentence(&self) -> Option<usize> {
