@@ -907,6 +907,23 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Yandex's "rejected under suspicion of SPAM": the spam article by its
+    // wording; the reason stays Sisimai's for a bare 5.7.1.
+    one(
+        "spam-rejection-suspicion-yandex.txt",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "securityerror",
+            SPAM,
+            &[
+                ("recipient", Some("olga.ivanova@example.com")),
+                ("remote_host", Some("mx.example.com")),
+                ("remote_ip", Some("198.51.100.31")),
+                ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
     // A raw Exim bounce whose body is base64.
     one(
         "spam-rejection-base64.eml",
