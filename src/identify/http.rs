@@ -15,6 +15,11 @@ pub struct HttpHit {
     pub line: usize,
     /// How sure the match is: a status line beats a phrase.
     pub strength: u8,
+    /// Whether an article's own wording for this status is on the line: of
+    /// two lines that name a status equally surely, the one an article
+    /// words is the better excerpt (Passenger's "Web application could not
+    /// be started" rather than the "We're sorry" above it).
+    pub worded: bool,
 }
 
 /// The strength of a status known only from wording, with no number
@@ -60,6 +65,11 @@ static WITH_CODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
         (r#"(?i)"[A-Z]+ \S+ HTTP/[0-9.]+"\s+([1-5][0-9]{2})\b"#, 8),
         // Cloudflare "Error code 521": only web pages write it this way.
         (r"(?i)\berror\s+code\s*:?\s*([45][0-9]{2})\b", 8),
+        // Cloudflare's older pages: "Error 521 Ray ID: 1dd72e65...".
+        (r"(?i)\berror\s+([45][0-9]{2})\s+ray\s+id\b", 9),
+        // Spring Boot's "Whitelabel Error Page": "There was an unexpected
+        // error (type=Not Found, status=404)."
+        (r"(?i)\btype=[^,()]{1,60}, status=([45][0-9]{2})\b", 9),
         // "Error 522", "Błąd 404", "kod błędu 500", "status 503".
         (
             concat!(r"(?i)\b", error_words!(), r"\s*:?\s*([45][0-9]{2})\b"),
@@ -83,6 +93,11 @@ const NAMES: &[(u16, &str)] = &[
     (402, "payment required"),
     (403, "forbidden"),
     (404, "not found"),
+    // Go's net/http ("404 page not found"), IIS ("404 - File or directory
+    // not found."), older servers ("404 File Not Found").
+    (404, "page not found"),
+    (404, "file not found"),
+    (404, "file or directory not found"),
     (405, "method not allowed"),
     (406, "not acceptable"),
     (407, "proxy authentication required"),
@@ -118,6 +133,9 @@ const NAMES: &[(u16, &str)] = &[
     (500, "server error"),
     (501, "not implemented"),
     (502, "bad gateway"),
+    // IIS: "502 - Web server received an invalid response while acting as
+    // a gateway or proxy server."
+    (502, "web server received an invalid response"),
     (503, "service unavailable"),
     (503, "service temporarily unavailable"),
     // .NET's name, in PowerShell's "(503) Server Unavailable".
@@ -204,23 +222,44 @@ fn web_first(code: u16) -> bool {
     tables::http(code).is_some() && (tables::reply(code).is_none() || (500..=504).contains(&code))
 }
 
+/// The names of [`NAMES`] as one regex alternation, longest first, so that
+/// "server error" does not stop "internal server error" short.
+fn names_alternation() -> String {
+    let mut names: Vec<&str> = NAMES.iter().map(|(_, n)| *n).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.dedup();
+    let names: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    names.join("|")
+}
+
 /// "403 Forbidden" and friends: a code followed by a reason phrase from
 /// [`NAMES`], the code maybe in brackets (.NET's "returned an error: (404)
 /// Not Found") or followed by a separator (Laravel's "419 | Page Expired").
 /// Only a code with its own phrase counts (see [`phrase_fits`]), so that an
 /// SMTP "554 Service unavailable" is not read as HTTP.
 static CODE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    let mut names: Vec<&str> = NAMES.iter().map(|(_, n)| *n).collect();
-    // Longest first, so that "server error" does not stop "internal server
-    // error" short.
-    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    names.dedup();
-    let names: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
     Regex::new(&format!(
         r"(?i)\b([45][0-9]{{2}})\)?\s*[-–:|]?\s*({})\b",
-        names.join("|")
+        names_alternation()
     ))
     .expect("valid regex")
+});
+
+/// The name first and the code after it in brackets, as Django writes its
+/// pages' titles: "Server Error (500)", "Dostęp zabroniony (403)".
+static NAME_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({})\s*\(([45][0-9]{{2}})\)",
+        names_alternation()
+    ))
+    .expect("valid regex")
+});
+
+/// Express's answer for a path no route serves, with status 404 and no
+/// number in the text: "Cannot GET /api/users".
+static NO_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*Cannot (?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /\S*\s*$")
+        .expect("valid regex")
 });
 
 /// Whether a reason phrase is one the status is written with.
@@ -253,6 +292,22 @@ const PHRASES: &[(&str, u16)] = &[
     // Cloudflare's error 1015 and the pages of rate-limiting plugins.
     ("you are being rate limited", 429),
     ("you have sent too many requests", 429),
+    // Apache's own 400 page, and its reason for a plain request to the
+    // HTTPS port.
+    (
+        "your browser sent a request that this server could not understand",
+        400,
+    ),
+    ("speaking plain http to an ssl-enabled server port", 400),
+    // Rails' 422 page.
+    ("the change you wanted was rejected", 422),
+    // Rails' 500 page, which Passenger shows too, above its own words.
+    ("we're sorry, but something went wrong", 500),
+    ("we’re sorry, but something went wrong", 500),
+    // Envoy's (and so Istio's) answer when the upstream took too long.
+    ("upstream request timeout", 504),
+    // Express, for a body over its limit.
+    ("payloadtoolargeerror", 413),
 ];
 
 /// Finds HTTP errors (4xx and 5xx) in logical lines. `named` gives the
@@ -275,6 +330,7 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
                     code,
                     line: i,
                     strength,
+                    worded: false,
                 });
             }
         };
@@ -294,6 +350,15 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
             phrase_fits(code, &c[2]).then_some(code)
         }) {
             consider(code, 8);
+        }
+        if let Some(code) = NAME_CODE.captures_iter(line).find_map(|c| {
+            let code = c[2].parse().ok()?;
+            phrase_fits(code, &c[1]).then_some(code)
+        }) {
+            consider(code, 8);
+        }
+        if NO_ROUTE.is_match(line) {
+            consider(404, 8);
         }
         let lower = line.to_lowercase();
         if WEB_WORDS.iter().any(|w| lower.contains(w))
@@ -327,6 +392,9 @@ pub fn find<S: AsRef<str>>(lines: &[S], named: impl Fn(&str) -> Option<u16>) -> 
                 || hit.strength == 6 && web_first(hit.code) && !lower.contains("smtp"))
         {
             hit.strength = 8;
+        }
+        if let Some(hit) = best.as_mut() {
+            hit.worded = phrase_code == Some(hit.code);
         }
         hits.extend(best);
     }
@@ -460,6 +528,18 @@ mod tests {
         assert_eq!(codes("404 - Nie znaleziono"), [404]);
         assert_eq!(codes("500 WEWNĘTRZNY BŁĄD SERWERA"), [500]);
         assert_eq!(codes("Przekroczono limit czasu bramy"), [504]);
+        // Frameworks' and servers' own forms.
+        assert_eq!(codes("404 page not found"), [404]);
+        assert_eq!(codes("404 - File or directory not found."), [404]);
+        assert_eq!(codes("Server Error (500)"), [500]);
+        assert_eq!(codes("Dostęp zabroniony (403)"), [403]);
+        assert_eq!(codes("(type=Method Not Allowed, status=405)."), [405]);
+        assert_eq!(codes("Cannot POST /login"), [404]);
+        assert_eq!(codes("Error 521 Ray ID: 8e3f0a9c7b1d2e45"), [521]);
+        // A name counts before its own code only.
+        assert_eq!(codes("Not Found (550)"), Vec::<u16>::new());
+        assert_eq!(codes("Server Error (404)"), Vec::<u16>::new());
+        assert_eq!(codes("I cannot GET /there in time"), Vec::<u16>::new());
         assert_eq!(codes("HTTP/1.1 200 OK"), Vec::<u16>::new());
         assert_eq!(codes("Nothing to see"), Vec::<u16>::new());
     }

@@ -168,6 +168,44 @@ pub struct Finding {
 }
 
 /// The one address of a list, if it has exactly one.
+/// Words only a text about mail has, folded: a proxy's error page ("The
+/// domain name does not exist", "Connection timed out") has none of them.
+const MAIL_WORDS: [&str; 25] = [
+    "mail",
+    "smtp",
+    "poczt",
+    "wiadomosc",
+    "wiadomosci",
+    "recipient",
+    "odbiorc",
+    "adresat",
+    "deliver",
+    "dostarcz",
+    "skrzynk",
+    "bounce",
+    "zwrotk",
+    "nadawc",
+    "sender",
+    "relay",
+    "spam",
+    "dnsbl",
+    "blacklist",
+    "blocklist",
+    "rcpt",
+    "quota",
+    // cPanel's Exim: "has exceeded the max defers and failures per hour
+    // ... allowed. Message discarded."
+    "defer",
+    "message discarded",
+    // Google Groups, a mailing list, refuses a post in the writer's
+    // language and links its help centre.
+    "groups.google",
+];
+
+fn speaks_of_mail(folded: &str) -> bool {
+    MAIL_WORDS.iter().any(|w| folded.contains(w))
+}
+
 fn sole(addresses: &[String]) -> Option<&str> {
     match addresses {
         [one] => Some(one),
@@ -408,9 +446,22 @@ impl Classifier {
             // the recipient its line names, or the only one the text names,
             // or the only address written in the line.
             let only = sole(&named);
+            let about_mail = !named.is_empty() || speaks_of_mail(&text::fold(text));
             for line in scan.phrase_lines(&self.rules, &self.reasons) {
                 let text = scan.line_text(line);
                 let written = scan::recipients_in(&text);
+                // A reason's general wording ("does not exist", "connection
+                // timed out") is a mail failure only in a text about mail; an
+                // article's own wording ("Relay access denied") is one anywhere.
+                if !about_mail
+                    && written.is_empty()
+                    && self
+                        .rules
+                        .by_phrase(Kind::Smtp, &text::fold(&text))
+                        .is_none()
+                {
+                    continue;
+                }
                 let found = self.finding(Evidence {
                     diagnostic: &text,
                     block: scan.block_of(line),
@@ -688,11 +739,16 @@ impl Classifier {
         hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
         let start = out.len();
         let mut seen = Vec::new();
-        for hit in hits {
+        for hit in &hits {
             if seen.contains(&hit.code) {
                 continue;
             }
             seen.push(hit.code);
+            let hit = hits
+                .iter()
+                .filter(|h| h.code == hit.code && h.strength == hit.strength)
+                .find(|h| h.worded)
+                .unwrap_or(hit);
             let excerpt = scan.line_text(hit.line);
             let folded = text::fold(&excerpt);
             let article = self

@@ -1949,6 +1949,32 @@ const ROWS: &[Row] = &[
         "http-401-cpanel-token-polish-variant.txt",
         &[web(401, "http-401")],
     ),
+    // Frameworks' and servers' own pages: Go's net/http, IIS, Django,
+    // Spring Boot, Express (no number at all), Rails, Envoy, Apache's 400.
+    // SMTP has no 404, and "404 page not found" is no mail reply.
+    one("http-404-go-net-http.txt", &[web(404, "http-404")]),
+    one(
+        "http-404-iis-file-or-directory.txt",
+        &[web(404, "http-404")],
+    ),
+    one("http-500-django-server-error.txt", &[web(500, "http-500")]),
+    one("http-404-spring-whitelabel.txt", &[web(404, "http-404")]),
+    one("http-404-express-cannot-get.txt", &[web(404, "http-404")]),
+    one("http-404-rails-page-missing.txt", &[web(404, "http-404")]),
+    one(
+        "http-503-envoy-no-healthy-upstream.txt",
+        &[web(503, "http-503")],
+    ),
+    one(
+        "http-400-apache-plain-http-to-https-port.txt",
+        &[web_unlinked(400)],
+    ),
+    // Cloudflare's older page: "Error 521 Ray ID: ..." is the web's, though
+    // a mail server may reply 521 too.
+    one(
+        "http-521-cloudflare-older-ray-id.txt",
+        &[web(521, "http-502")],
+    ),
     // Passenger's page for a Node.js or Python application that did not start.
     one(
         "http-500-passenger-app-not-started.txt",
@@ -2203,6 +2229,11 @@ const ROWS: &[Row] = &[
         )],
     ),
     // ---- No error in them
+    // A proxy's error page and cPanel's page for a suspended account: the
+    // general wording of a mail failure ("does not exist", "has been
+    // suspended") in a text that says nothing of mail is none.
+    none("negative-squid-dns-error-page.txt"),
+    none("negative-cpanel-account-suspended-page.txt"),
     none("negative-business-email-pl.eml"),
     none("negative-numbers-paragraph.txt"),
     // An order confirmation: "Kwota: 401,00 zł" is an amount after a colon.
@@ -2782,4 +2813,19 @@ fn a_failure_without_a_diagnostic_quotes_the_reports_words() {
             "{file}: {excerpt:?}"
         );
     }
+}
+
+/// Of two lines that name the same status by wording alone, the excerpt is
+/// the one an article words: Passenger's own sentence, not the Rails
+/// apology printed above it.
+#[test]
+fn a_page_is_quoted_by_its_most_telling_line() {
+    let input = std::fs::read(fixtures().join("http-500-passenger-app-not-started.txt"))
+        .expect("fixture reads");
+    let findings = CLASSIFIER.classify(&input);
+    let excerpt = findings.first().map(|f| f.excerpt.as_str());
+    assert!(
+        excerpt.is_some_and(|e| e.starts_with("Web application could not be started")),
+        "{excerpt:?}"
+    );
 }
