@@ -545,10 +545,23 @@ impl Classifier {
         let informative = coded || diagnostic.len() > 20 && !says_more;
         // Sendmail keeps only the first line of a multi-line reply in the
         // DSN; the transcript has all of it.
+        let head: String = diagnostic.chars().take(40).collect();
         let richer = statement.filter(|s| {
-            let head: String = diagnostic.chars().take(40).collect();
             s.text.len() > diagnostic.len() + 8 && !head.is_empty() && s.text.contains(&head)
         });
+        // The transcript may not name the recipient near it, so the whole
+        // text is searched, for a reply that goes on further from the same
+        // 40 characters (a shorter reply, "550 5.1.1 User unknown", may be
+        // another recipient's).
+        let said = |s: &scan::Statement| s.text.find(&head).map_or(0, |i| s.text.len() - i);
+        let richer = (head.chars().count() == 40)
+            .then(|| scan.fullest_with(diagnostic))
+            .flatten()
+            .filter(|&(_, more)| {
+                more > diagnostic.len() + 8 && richer.is_none_or(|r| more > said(r))
+            })
+            .map(|(s, _)| s)
+            .or(richer);
         // A DSN that says nothing but a status, next to a report that says
         // in words what happened to this recipient.
         let worded = (!informative && statement.is_none())
@@ -577,10 +590,13 @@ impl Classifier {
                 let (line, text) = failure.expect("checked");
                 (text, scan.block_of(line))
             }
-            (_, Some(s)) if richer.is_some() => (
-                s.text.trim_start_matches("<<< ").to_string(),
-                scan.block_of(s.line),
-            ),
+            _ if richer.is_some() => {
+                let s = richer.expect("checked");
+                (
+                    s.text.trim_start_matches("<<< ").to_string(),
+                    scan.block_of(s.line),
+                )
+            }
             (false, Some(s)) => (s.text.clone(), scan.block_of(s.line)),
             _ if diagnostic.is_empty() => (record.fields.clone(), String::new()),
             _ => (

@@ -437,6 +437,25 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Returns the statement that says the most from the start of a reply
+    /// on, and how much that is: the whole of a reply that a report quotes
+    /// cut short elsewhere. A statement that closes a bracket right after
+    /// the reply ("(reason: 550 ...) (expanded from: <a@b>)") wraps it and
+    /// says nothing more of it.
+    pub fn fullest_with(&self, reply: &str) -> Option<(&Statement, usize)> {
+        let head = &reply[..reply.char_indices().nth(40).map_or(reply.len(), |(i, _)| i)];
+        self.statements
+            .iter()
+            .filter_map(|s| {
+                let from = &s.text[s.text.find(head)?..];
+                let wraps = from
+                    .strip_prefix(reply)
+                    .is_some_and(|after| after.trim_start().starts_with(')'));
+                (!wraps).then_some((s, from.len()))
+            })
+            .max_by_key(|&(_, len)| len)
+    }
+
     /// Returns the statements of a text with no recipients: one per distinct
     /// failure, strongest first.
     pub fn best_statements(&self) -> Vec<&Statement> {

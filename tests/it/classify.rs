@@ -924,6 +924,24 @@ const ROWS: &[Row] = &[
             ],
         )],
     ),
+    // Sendmail keeps the first line of a multi-line reply in the DSN and
+    // the "(reason: ...)" line; the transcript, which does not name the
+    // alias the DSN reports, has the whole reply and its spam wording.
+    one(
+        "spam-rejection-sendmail-alias-first-line-only.eml",
+        &[mail(
+            Some(550),
+            "5.7.1",
+            "spamdetected",
+            SPAM,
+            &[
+                ("recipient", Some("promocje@example.pl")),
+                ("remote_host", Some("mx.example.com")),
+                ("client_ip", Some("203.0.113.9")),
+                ("smtp_command", Some("DATA")),
+            ],
+        )],
+    ),
     // A raw Exim bounce whose body is base64.
     one(
         "spam-rejection-base64.eml",
