@@ -428,10 +428,19 @@ impl<'a> Scan<'a> {
         match self.first_mention.get(&lower) {
             Some(&mi) => {
                 let at = self.mentions[mi].0;
+                // Not a statement on the line of another recipient: that
+                // one is about that recipient ("<b@c> (... with code 550
+                // ...)" below "<a@c> (... Connection timeout)").
+                let others = |line: usize| {
+                    self.mentions
+                        .iter()
+                        .any(|(l, a)| *l == line && !a.eq_ignore_ascii_case(recipient))
+                };
                 let after = self.statements.partition_point(|s| s.line <= at);
                 self.statements
                     .get(after)
                     .or_else(|| after.checked_sub(1).map(|i| &self.statements[i]))
+                    .filter(|s| !others(s.line))
             }
             None => self.statements.iter().max_by_key(|s| s.rank()),
         }

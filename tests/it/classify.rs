@@ -1081,6 +1081,31 @@ const ROWS: &[Row] = &[
             ),
         ],
     },
+    // A recipient still being tried, whose line has no reply, above one
+    // refused with 550: the 550 is the other recipient's, not its.
+    Row {
+        file: "delayed-next-to-failed-no-diagnostic.eml",
+        count: 2,
+        expect: &[
+            mail(
+                Some(550),
+                "5.1.1",
+                "userunknown",
+                None,
+                &[("recipient", Some("kasia@example.org"))],
+            ),
+            mail(
+                None,
+                "4.0.0",
+                "expired",
+                None,
+                &[
+                    ("recipient", Some("piotr@example.net")),
+                    ("remote_host", Some("mx.example.net")),
+                ],
+            ),
+        ],
+    },
     // "Recipient address rejected: User unknown" is not the recipient
     // article's "Access denied": no article fits a missing mailbox.
     Row {
