@@ -70,6 +70,11 @@ pub struct Case {
     /// phrase matched, as an article's own `reasons` do.
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// HTTP statuses that are this situation (504 in the 502 article's
+    /// section on timeouts); each listed in one place, the case or the
+    /// article.
+    #[serde(default)]
+    pub http: Vec<u16>,
     /// The section a result links to; the article's when not given.
     pub section: Option<String>,
     /// Who has to act; the article's when not given.

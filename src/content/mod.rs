@@ -310,8 +310,8 @@ impl Library {
                 }),
                 summary: None,
             };
-            // A case is reached by its phrases, or by the reasons it names;
-            // it has no codes of its own.
+            // A case is reached by its phrases, by the reasons it names, or
+            // by the HTTP statuses it lists; it has no enhanced statuses.
             let cases: Vec<ArticleRule> = id
                 .case
                 .iter()
@@ -320,7 +320,7 @@ impl Library {
                     kind: article.kind,
                     phrases: c.phrases.clone(),
                     statuses: Vec::new(),
-                    http: Vec::new(),
+                    http: c.http.clone(),
                     reasons: c.reasons.clone(),
                     section: c.section.clone().or_else(|| article.section.clone()),
                     actor: c.actor.unwrap_or(article.actor),

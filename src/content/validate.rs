@@ -440,7 +440,8 @@ fn check_identify(
             ));
         }
     }
-    for code in &rules.http {
+    let case_codes = rules.case.iter().flat_map(|c| &c.http);
+    for code in rules.http.iter().chain(case_codes) {
         if !(100..=599).contains(code) {
             problems.push(pl.problem(
                 "http",
@@ -756,7 +757,7 @@ mod tests {
         files[0] = file(
             "pl",
             "http-403",
-            "[identify]\nphrases = [\"forbidden\"]\n[[identify.case]]\nphrases = []\n[[identify.case]]\nphrases = [\"Forbidden\", \"zablokowane\"]\nreasons = [\"nosuchcase\"]\nsection = \"nowhere\"\nsummary = { pl = \"Zablokowane.\", en = \" \" }\n",
+            "[identify]\nphrases = [\"forbidden\"]\n[[identify.case]]\nphrases = []\n[[identify.case]]\nphrases = [\"Forbidden\", \"zablokowane\"]\nreasons = [\"nosuchcase\"]\nhttp = [999]\nsection = \"nowhere\"\nsummary = { pl = \"Zablokowane.\", en = \" \" }\n",
             "\"http-404\"",
             &body(&["example", "causes", "visitor", "admin", "support"], 310),
         );
@@ -766,6 +767,7 @@ mod tests {
         assert!(p.contains("write it as \"forbidden\""), "{p}");
         assert!(p.contains("the section \"nowhere\" does not exist"), "{p}");
         assert!(p.contains("summary is empty in one language"), "{p}");
+        assert!(p.contains("999 is not an HTTP status"), "{p}");
         assert!(
             p.contains("content/pl/http-403.md:13: unknown bounce reason \"nosuchcase\""),
             "{p}"

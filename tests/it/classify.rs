@@ -2731,6 +2731,28 @@ fn iphone_refusals_open_the_phone_section() {
     assert_opens("relay-iphone-cannot-send-pl.txt", Actor::Sender, "phone");
 }
 
+/// A 504 is the 502 article's case: the result opens its section on
+/// answers that came too late, whether the number, nginx's log wording or
+/// the Polish name led there, and so does Cloudflare's 524 by its code.
+#[test]
+fn gateway_timeouts_open_the_timeout_section() {
+    for file in [
+        "http-504-nginx-upstream-timed-out.log",
+        "http-504-polish-name.txt",
+    ] {
+        assert_opens(file, Actor::SiteOwner, "timeout");
+    }
+    let f = CLASSIFIER
+        .classify(b"A timeout occurred\nError code 524\nVisit cloudflare.com for more information.")
+        .remove(0);
+    assert_eq!(f.code, Some(524), "{f:?}");
+    let article = f.article.as_ref().expect("an article");
+    assert_eq!(
+        (article.slug.as_str(), article.section.as_deref()),
+        ("http-502", Some("timeout"))
+    );
+}
+
 /// A fixture without a row would never be checked; a row without a fixture
 /// is a typo.
 #[test]
