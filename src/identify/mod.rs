@@ -552,9 +552,13 @@ impl Classifier {
         // The transcript may not name the recipient near it, so the whole
         // text is searched, for a reply that goes on further from the same
         // 40 characters (a shorter reply, "550 5.1.1 User unknown", may be
-        // another recipient's).
+        // another recipient's). Only for the first line of a multi-line
+        // reply ("550-5.7.1 ..."), which is what is cut: a report for
+        // thousands of recipients is not searched once for each.
+        let first_line = diagnostic.as_bytes().get(3) == Some(&b'-')
+            && diagnostic.as_bytes()[..3].iter().all(u8::is_ascii_digit);
         let said = |s: &scan::Statement| s.text.find(&head).map_or(0, |i| s.text.len() - i);
-        let richer = (head.chars().count() == 40)
+        let richer = (first_line && head.chars().count() == 40)
             .then(|| scan.fullest_with(diagnostic))
             .flatten()
             .filter(|&(_, more)| {

@@ -432,9 +432,11 @@ impl<'a> Scan<'a> {
                 // one is about that recipient ("<b@c> (... with code 550
                 // ...)" below "<a@c> (... Connection timeout)").
                 let others = |line: usize| {
-                    self.mentions
+                    let from = self.mentions.partition_point(|(l, _)| *l < line);
+                    self.mentions[from..]
                         .iter()
-                        .any(|(l, a)| *l == line && !a.eq_ignore_ascii_case(recipient))
+                        .take_while(|(l, _)| *l == line)
+                        .any(|(_, a)| !a.eq_ignore_ascii_case(recipient))
                 };
                 let after = self.statements.partition_point(|s| s.line <= at);
                 self.statements
