@@ -227,6 +227,25 @@ fn skip_list(mail: &message::Mail) -> Vec<String> {
 /// How much of a text is enough to tell a raw message by its headers.
 const HEAD_BYTES: usize = 16 * 1024;
 
+/// The most of a diagnostic a finding reads and quotes. Real replies, even
+/// Microsoft's long ones, are well under it; a report whose lines run
+/// together into one (thousands of recipients' transcripts) is not read in
+/// full once for each recipient.
+const EXCERPT_BYTES: usize = 2 * 1024;
+
+/// A text cut to at most `max` bytes, after a whole word when it is cut.
+fn at_most(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
+    cut.rfind(char::is_whitespace).map_or(cut, |i| &cut[..i])
+}
+
 /// The compiled classifier.
 pub struct Classifier {
     rules: rules::Rules,
@@ -637,7 +656,7 @@ impl Classifier {
             fallback_code,
         } = e;
         let block = block.as_str();
-        let excerpt = smtp::unrepeat(&text::squeeze(diagnostic));
+        let excerpt = smtp::unrepeat(&text::squeeze(at_most(diagnostic, EXCERPT_BYTES)));
         let folded = text::fold(&excerpt);
         let written = smtp::find_status(&excerpt);
         let status = match (dsn_status, written) {

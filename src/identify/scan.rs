@@ -65,6 +65,9 @@ pub struct Scan<'a> {
     by_address: HashMap<String, Vec<usize>>,
     /// The first line anywhere naming a failure in words, found on demand.
     first_phrase: OnceCell<Option<usize>>,
+    /// The best statement of all, for recipients the text never names,
+    /// found on demand once rather than once for each of them.
+    best: OnceCell<Option<usize>>,
 }
 
 /// Words after which a report writes a recipient's address.
@@ -339,6 +342,7 @@ impl<'a> Scan<'a> {
             first_mention,
             by_address,
             first_phrase: OnceCell::new(),
+            best: OnceCell::new(),
         }
     }
 
@@ -444,7 +448,12 @@ impl<'a> Scan<'a> {
                     .or_else(|| after.checked_sub(1).map(|i| &self.statements[i]))
                     .filter(|s| !others(s.line))
             }
-            None => self.statements.iter().max_by_key(|s| s.rank()),
+            None => self
+                .best
+                .get_or_init(|| {
+                    (0..self.statements.len()).max_by_key(|&i| self.statements[i].rank())
+                })
+                .map(|i| &self.statements[i]),
         }
     }
 

@@ -138,6 +138,32 @@ fn ten_thousand_recipients() {
     );
 }
 
+/// Thousands of recipients the text never names, next to a transcript
+/// whose lines run together into one: every finding quotes at most a
+/// bounded piece of it, so the work stays proportional to the input.
+#[test]
+fn one_long_transcript_for_many_recipients() {
+    let mut m = String::from(
+        "From: MAILER-DAEMON@example.org\nTo: anna@example.org\nSubject: Undelivered\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n",
+    );
+    for i in 0..2_000 {
+        m.push_str(&format!(
+            "<<< 550-5.7.1 [203.0.113.9] Our filters gave message {i:05} too many points\n<<< 550 5.7.1 and it was rejected as spam.\n"
+        ));
+    }
+    m.push_str(
+        "\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.org\n\n",
+    );
+    for i in 0..2_000 {
+        m.push_str(&format!("Final-Recipient: rfc822; u{i}@example.com\nAction: failed\nStatus: 5.7.1\nDiagnostic-Code: smtp; 550-5.7.1 [203.0.113.9] Our filters gave message {i:05} too many points\n\n"));
+    }
+    m.push_str("--b--\n");
+    let findings = build_ref().classifier.classify(m.as_bytes());
+    assert_eq!(findings.len(), 2_000, "one finding per failed recipient");
+    let longest = findings.iter().map(|f| f.excerpt.len()).max();
+    assert!(longest.is_some_and(|l| l <= 2 * 1024), "{longest:?}");
+}
+
 #[test]
 fn invalid_encodings() {
     let cases: [&[u8]; 5] = [
