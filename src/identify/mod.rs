@@ -167,15 +167,13 @@ pub struct Finding {
     pub facts: Facts,
 }
 
-/// The one address of a list, if it has exactly one.
 /// Words only a text about mail has, folded: a proxy's error page ("The
 /// domain name does not exist", "Connection timed out") has none of them.
-const MAIL_WORDS: [&str; 25] = [
+const MAIL_WORDS: [&str; 24] = [
     "mail",
     "smtp",
     "poczt",
     "wiadomosc",
-    "wiadomosci",
     "recipient",
     "odbiorc",
     "adresat",
@@ -202,10 +200,12 @@ const MAIL_WORDS: [&str; 25] = [
     "groups.google",
 ];
 
+/// Whether a folded text uses any of [`MAIL_WORDS`].
 fn speaks_of_mail(folded: &str) -> bool {
     MAIL_WORDS.iter().any(|w| folded.contains(w))
 }
 
+/// The one address of a list, if it has exactly one.
 fn sole(addresses: &[String]) -> Option<&str> {
     match addresses {
         [one] => Some(one),
@@ -564,9 +564,12 @@ impl Classifier {
         let informative = coded || diagnostic.len() > 20 && !says_more;
         // Sendmail keeps only the first line of a multi-line reply in the
         // DSN; the transcript has all of it.
-        let head: String = diagnostic.chars().take(40).collect();
+        let head = &diagnostic[..diagnostic
+            .char_indices()
+            .nth(40)
+            .map_or(diagnostic.len(), |(i, _)| i)];
         let richer = statement.filter(|s| {
-            s.text.len() > diagnostic.len() + 8 && !head.is_empty() && s.text.contains(&head)
+            s.text.len() > diagnostic.len() + 8 && !head.is_empty() && s.text.contains(head)
         });
         // The transcript may not name the recipient near it, so the whole
         // text is searched, for a reply that goes on further from the same
@@ -576,9 +579,9 @@ impl Classifier {
         // thousands of recipients is not searched once for each.
         let first_line = diagnostic.as_bytes().get(3) == Some(&b'-')
             && diagnostic.as_bytes()[..3].iter().all(u8::is_ascii_digit);
-        let said = |s: &scan::Statement| s.text.find(&head).map_or(0, |i| s.text.len() - i);
+        let said = |s: &scan::Statement| s.text.find(head).map_or(0, |i| s.text.len() - i);
         let richer = (first_line && head.chars().count() == 40)
-            .then(|| scan.fullest_with(diagnostic))
+            .then(|| scan.fullest_with(head, diagnostic))
             .flatten()
             .filter(|&(_, more)| {
                 more > diagnostic.len() + 8 && richer.is_none_or(|r| more > said(r))

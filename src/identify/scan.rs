@@ -457,13 +457,12 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Returns the statement that says the most from the start of a reply
-    /// on, and how much that is: the whole of a reply that a report quotes
-    /// cut short elsewhere. A statement that closes a bracket right after
-    /// the reply ("(reason: 550 ...) (expanded from: <a@b>)") wraps it and
-    /// says nothing more of it.
-    pub fn fullest_with(&self, reply: &str) -> Option<(&Statement, usize)> {
-        let head = &reply[..reply.char_indices().nth(40).map_or(reply.len(), |(i, _)| i)];
+    /// Returns the statement that says the most from a reply's `head` (its
+    /// first words) on, and how much that is: the whole of a reply that a
+    /// report quotes cut short elsewhere. A statement that closes a bracket
+    /// right after the reply ("(reason: 550 ...) (expanded from: <a@b>)")
+    /// wraps it and says nothing more of it.
+    pub fn fullest_with(&self, head: &str, reply: &str) -> Option<(&Statement, usize)> {
         self.statements
             .iter()
             .filter_map(|s| {
